@@ -1,0 +1,107 @@
+"""The composition root: settings -> storage -> content -> services -> the PTB Application."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Literal
+
+from telegram import Update
+from telegram.ext import Application, ApplicationBuilder
+
+from bot.chat.handlers import install, register_commands
+from bot.chat.processor import PerChatUpdateProcessor
+from bot.chat.webhook import WebhookServer, webhook_path
+from bot.dialogs.context import DialogContext
+from bot.dialogs.router import route
+from bot.services.clock import Clock, SystemClock
+from bot.services.conversations import Conversations
+from bot.settings import Settings
+from bot.storage import schema
+from bot.storage.database import Database
+
+log = logging.getLogger(__name__)
+Mode = Literal["polling", "webhook"]
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
+
+
+@dataclass
+class Runtime:
+    """Everything one bot process owns."""
+
+    settings: Settings
+    database: Database
+    ctx: DialogContext
+    conversations: Conversations
+    application: Application  # type: ignore[type-arg]
+    webhook: WebhookServer | None = None
+
+
+def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
+    """Wires the production objects; the same factory serves `onestop run`, the shell and tests."""
+    database = Database(settings.database_url)
+    ctx = DialogContext.load(settings.content_dir, settings.zone, settings.default_language)
+    conversations = Conversations(database, ctx, clock or SystemClock(), route)
+    api = settings.telegram_api_url
+    application = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token)
+        .base_url(f"{api}/bot")
+        .base_file_url(f"{api}/file/bot")
+        .concurrent_updates(PerChatUpdateProcessor(256))
+        .build()
+    )
+    install(application, conversations)
+    return Runtime(settings, database, ctx, conversations, application)
+
+
+@asynccontextmanager
+async def running(runtime: Runtime, mode: Mode = "polling") -> AsyncIterator[Runtime]:
+    """Migrates, starts receiving updates in the given mode, and stops cleanly on exit."""
+    settings, application = runtime.settings, runtime.application
+    await schema.upgrade(runtime.database)
+    async with application:
+        await register_commands(application, runtime.ctx.catalog)
+        if mode == "polling":
+            assert application.updater is not None
+            await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES, timeout=10)
+        else:
+            runtime.webhook = WebhookServer(
+                application,
+                runtime.database,
+                secret=settings.webhook_secret,
+                path=webhook_path(settings.webhook_url),
+            )
+            runtime.webhook.listen(settings.webhook_listen, settings.webhook_port)
+            await application.bot.set_webhook(
+                settings.webhook_url,
+                secret_token=settings.webhook_secret,
+                allowed_updates=ALLOWED_UPDATES,
+            )
+        await application.start()
+        log.info("bot_started mode=%s", mode)
+        try:
+            yield runtime
+        finally:
+            if mode == "polling" and application.updater is not None and application.updater.running:
+                await application.updater.stop()
+            if runtime.webhook is not None:
+                await runtime.webhook.stop()
+            await application.stop()
+    await runtime.database.dispose()
+    log.info("bot_stopped mode=%s", mode)
+
+
+async def serve_forever(runtime: Runtime, mode: Mode) -> None:
+    """Runs until SIGINT or SIGTERM."""
+    import signal
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with running(runtime, mode):
+        await stop.wait()

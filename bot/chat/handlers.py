@@ -1,0 +1,57 @@
+"""The PTB handlers: every private input goes through Conversations, then out through the sender."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import BotCommand, Update
+from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
+
+from bot.chat.inputs import incoming_from
+from bot.chat.processor import current_record
+from bot.chat.sender import deliver
+from bot.content.catalog import Catalog
+from bot.dialogs.router import COMMANDS
+from bot.domain.language import LANGUAGES
+from bot.services.conversations import Conversations
+
+log = logging.getLogger(__name__)
+
+
+def install(application: Application, conversations: Conversations) -> None:  # type: ignore[type-arg]
+    """Registers the handlers in the order they are tried."""
+
+    async def on_input(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Runs the input through the dialogs and sends the result."""
+        record = current_record()
+        incoming = incoming_from(update)
+        if incoming is None:
+            return
+        if not incoming.private:
+            record.handler = "group:ignored"
+            return
+        outcome = await conversations.handle(incoming)
+        record.handler, record.outcome = outcome.handler, outcome.status
+        query_id = update.callback_query.id if update.callback_query is not None else None
+        await deliver(context.bot, incoming, outcome, query_id)
+
+    # 1. Taps on inline buttons, from any message the bot sent.
+    application.add_handler(CallbackQueryHandler(on_input))
+    # 2. Everything users write in private chats: commands, text, files.
+    application.add_handler(MessageHandler(filters.ChatType.PRIVATE & ~filters.StatusUpdate.ALL, on_input))
+    application.add_error_handler(_on_error)
+
+
+async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Last resort: logs an error that escaped the handlers (never the message text)."""
+    update_id = update.update_id if isinstance(update, Update) else None
+    log.error("handler_error update_id=%s error=%s", update_id, type(context.error).__name__, exc_info=context.error)
+
+
+async def register_commands(application: Application, catalog: Catalog) -> None:  # type: ignore[type-arg]
+    """Publishes the command list in each language, English as the default."""
+    for lang in LANGUAGES:
+        commands = [BotCommand(name, catalog.plain(lang, f"commands.{name}")) for name in COMMANDS]
+        await application.bot.set_my_commands(commands, language_code=lang)
+        if lang == "en":
+            await application.bot.set_my_commands(commands)

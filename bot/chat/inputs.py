@@ -1,0 +1,57 @@
+"""Turns a Telegram update into the plain Incoming the dialogs understand."""
+
+from __future__ import annotations
+
+from telegram import MessageEntity, Update
+from telegram.constants import ChatType
+
+from bot.dialogs.turn import Incoming
+
+
+def incoming_from(update: Update) -> Incoming | None:
+    """The user's input, or None for updates the bot does not act on."""
+    user = update.effective_user
+    chat = update.effective_chat
+    if user is None or chat is None or user.is_bot:
+        return None
+    common = {
+        "chat_id": chat.id,
+        "user_id": user.id,
+        "update_id": update.update_id,
+        "first_name": user.first_name or "",
+        "telegram_language": user.language_code,
+        "private": chat.type == ChatType.PRIVATE,
+    }
+    query = update.callback_query
+    if query is not None:
+        message_id = query.message.message_id if query.message is not None else None
+        return Incoming(kind="button", data=query.data or "", message_id=message_id, **common)  # type: ignore[arg-type]
+    message = update.message
+    if message is None:
+        return None
+    text = message.text or ""
+    entity = message.entities[0] if message.entities else None
+    if text and entity is not None and entity.type == MessageEntity.BOT_COMMAND and entity.offset == 0:
+        word = text[: entity.length]
+        command = word[1:].split("@", 1)[0].lower()
+        args = text[entity.length :].strip()
+        return Incoming(kind="command", command=command, args=args, text=text, message_id=message.message_id, **common)  # type: ignore[arg-type]
+    if text:
+        return Incoming(kind="text", text=text, message_id=message.message_id, **common)  # type: ignore[arg-type]
+    kind = "document" if message.document is not None or message.photo else "other"
+    return Incoming(kind=kind, text=message.caption or "", message_id=message.message_id, **common)  # type: ignore[arg-type]
+
+
+def update_kind(update: Update) -> str:
+    """A short name for the log line."""
+    if update.callback_query is not None:
+        return "callback_query"
+    if update.message is not None:
+        if update.message.text and update.message.text.startswith("/"):
+            return "command"
+        return "message"
+    if update.edited_message is not None:
+        return "edited_message"
+    if update.my_chat_member is not None:
+        return "my_chat_member"
+    return "other"

@@ -1,0 +1,87 @@
+"""Sends what a turn decided, after its transaction committed."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+
+from bot.dialogs.turn import Incoming, Keyboard, Reply
+from bot.services.conversations import Outcome
+
+log = logging.getLogger(__name__)
+MAX_RETRY_AFTER = 30.0
+
+
+def markup(buttons: Keyboard) -> InlineKeyboardMarkup | None:
+    """Telegram's inline keyboard for our buttons."""
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(b.label, url=b.url) if b.url else InlineKeyboardButton(b.label, callback_data=b.data)
+                for b in row
+            ]
+            for row in buttons
+        ]
+    )
+
+
+async def deliver(bot: Bot, incoming: Incoming, outcome: Outcome, callback_query_id: str | None) -> None:
+    """Answers the tap, tidies the tapped message, then sends or edits the replies in order."""
+    if callback_query_id is not None:
+        await _safely(bot.answer_callback_query(callback_query_id, text=outcome.toast or None))
+    if outcome.clear_tapped_keyboard and incoming.message_id is not None:
+        await _safely(bot.edit_message_reply_markup(incoming.chat_id, incoming.message_id, reply_markup=None))
+    for reply in outcome.replies:
+        await _send(bot, incoming, reply)
+
+
+async def _send(bot: Bot, incoming: Incoming, reply: Reply) -> None:
+    chat_id = reply.chat_id if reply.chat_id is not None else incoming.chat_id
+    for attempt in range(3):
+        try:
+            if reply.document is not None:
+                await bot.send_document(
+                    chat_id,
+                    InputFile(reply.document.content, filename=reply.document.filename),
+                    caption=reply.document.caption or None,
+                    parse_mode=ParseMode.HTML,
+                )
+            elif reply.edit and incoming.message_id is not None:
+                await bot.edit_message_text(
+                    reply.text, chat_id, incoming.message_id, parse_mode=ParseMode.HTML, reply_markup=markup(reply.buttons)
+                )
+            else:
+                await bot.send_message(
+                    chat_id, reply.text, parse_mode=ParseMode.HTML, reply_markup=markup(reply.buttons)
+                )
+            return
+        except RetryAfter as exc:
+            wait = exc.retry_after if isinstance(exc.retry_after, (int, float)) else exc.retry_after.total_seconds()
+            if attempt == 2 or wait > MAX_RETRY_AFTER:
+                log.warning("send_dropped reason=retry_after chat_kind=%s", _chat_kind(chat_id))
+                return
+            await asyncio.sleep(wait)
+        except Forbidden:
+            log.info("send_refused reason=forbidden chat_kind=%s", _chat_kind(chat_id))
+            return
+        except BadRequest as exc:
+            log.warning("send_rejected reason=%s", exc.message)
+            return
+
+
+async def _safely(call: object) -> None:
+    """Runs a cosmetic call whose failure must not stop the replies."""
+    try:
+        await call  # type: ignore[misc]
+    except TelegramError as exc:
+        log.debug("cosmetic_call_failed reason=%s", exc)
+
+
+def _chat_kind(chat_id: int) -> str:
+    return "group" if chat_id < 0 else "private"

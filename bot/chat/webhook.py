@@ -1,0 +1,88 @@
+"""The webhook HTTP server: Telegram's updates in, plus /healthz for the orchestrator."""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+from urllib.parse import urlsplit
+
+from telegram import Update
+from telegram.ext import Application
+from tornado.httpserver import HTTPServer
+from tornado.netutil import bind_sockets
+from tornado.web import Application as WebApplication
+from tornado.web import RequestHandler
+
+from bot.storage.database import Database
+
+log = logging.getLogger(__name__)
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+class _UpdateHandler(RequestHandler):
+    """Accepts an update only with the right secret, then queues it for the Application."""
+
+    def initialize(self, application: Application, secret: str) -> None:  # type: ignore[type-arg,override]
+        self.application = application
+        self.secret = secret
+
+    async def post(self) -> None:
+        given = self.request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode(), self.secret.encode()):
+            self.set_status(403)
+            return
+        try:
+            data = json.loads(self.request.body)
+            update = Update.de_json(data, self.application.bot)
+        except (ValueError, TypeError, KeyError):
+            log.warning("webhook_rejected reason=malformed_update")
+            self.set_status(400)
+            return
+        await self.application.update_queue.put(update)
+        self.set_status(200)
+
+
+class _HealthHandler(RequestHandler):
+    """200 while the database answers, 503 otherwise."""
+
+    def initialize(self, database: Database) -> None:  # type: ignore[override]
+        self.database = database
+
+    async def get(self) -> None:
+        healthy = await self.database.ping()
+        self.set_status(200 if healthy else 503)
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps({"status": "ok" if healthy else "database unreachable"}))
+
+
+def webhook_path(webhook_url: str) -> str:
+    """The path Telegram posts to, taken from WEBHOOK_URL."""
+    path = urlsplit(webhook_url).path
+    return path if path and path != "/" else "/telegram"
+
+
+class WebhookServer:
+    """Owns the tornado server in webhook mode."""
+
+    def __init__(self, application: Application, database: Database, *, secret: str, path: str) -> None:  # type: ignore[type-arg]
+        web = WebApplication(
+            [
+                (path, _UpdateHandler, {"application": application, "secret": secret}),
+                ("/healthz", _HealthHandler, {"database": database}),
+            ]
+        )
+        self._server = HTTPServer(web, xheaders=True)
+        self.port = 0
+
+    def listen(self, host: str, port: int) -> int:
+        """Starts listening; returns the port (useful with port 0)."""
+        sockets = bind_sockets(port, host)
+        self._server.add_sockets(sockets)
+        self.port = int(sockets[0].getsockname()[1])
+        return self.port
+
+    async def stop(self) -> None:
+        """Stops accepting and closes open connections."""
+        self._server.stop()
+        await self._server.close_all_connections()

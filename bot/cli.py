@@ -1,0 +1,102 @@
+"""The `onestop` command: run, migrate, shell, faq-gaps."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+
+from bot.logs import setup_logging
+from bot.settings import Settings, SettingsError, load_settings
+
+EXIT_BAD_SETTINGS = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="onestop", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="run the bot on Telegram (polling, or webhook with --webhook)")
+    run.add_argument("--webhook", action="store_true", help="serve a webhook instead of polling")
+    commands.add_parser("migrate", help="apply database migrations and exit")
+    shell = commands.add_parser("shell", help="chat with the bot in this terminal, no Telegram needed")
+    shell.add_argument("--user-id", type=int, default=1001)
+    shell.add_argument("--first-name", default="Alex")
+    shell.add_argument("--lang", default="en", help="the Telegram language_code of the simulated user")
+    shell.add_argument("--script", help="replay lines from this file ('-' for stdin) instead of typing")
+    shell.add_argument("--downloads", default="shell-downloads", help="where files the bot sends are saved")
+    shell.add_argument("--database", default="", help="database URL (default: var/shell.sqlite3)")
+    gaps = commands.add_parser("faq-gaps", help="print the most frequent questions without a good answer")
+    gaps.add_argument("--limit", type=int, default=20)
+    return parser
+
+
+def _settings(require_token: bool, **overrides: object) -> Settings:
+    try:
+        return load_settings(require_token=require_token, **overrides)
+    except SettingsError as exc:
+        print(f"onestop: configuration error: {exc}", file=sys.stderr)
+        raise SystemExit(EXIT_BAD_SETTINGS) from None
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point of the console script."""
+    args = _parser().parse_args(argv)
+    if args.command == "run":
+        settings = _settings(require_token=True)
+        if args.webhook and not settings.webhook_url:
+            print("onestop: configuration error: WEBHOOK_URL: required for --webhook", file=sys.stderr)
+            raise SystemExit(EXIT_BAD_SETTINGS)
+        setup_logging(settings.log_level)
+        from bot.app import build_runtime, serve_forever
+
+        asyncio.run(serve_forever(build_runtime(settings), "webhook" if args.webhook else "polling"))
+    elif args.command == "migrate":
+        settings = _settings(require_token=False)
+        setup_logging(settings.log_level)
+        asyncio.run(_migrate(settings))
+    elif args.command == "shell":
+        from bot.shell.terminal import run_shell
+
+        overrides: dict[str, object] = {}
+        if args.database:
+            overrides["database_url"] = args.database
+        settings = _settings(require_token=False, **overrides)
+        raise SystemExit(asyncio.run(run_shell(settings, args)))
+    elif args.command == "faq-gaps":
+        settings = _settings(require_token=False)
+        asyncio.run(_faq_gaps(settings, args.limit))
+
+
+async def _migrate(settings: Settings) -> None:
+    from bot.storage import schema
+    from bot.storage.database import Database
+
+    database = Database(settings.database_url)
+    try:
+        await schema.upgrade(database)
+        print(f"database at revision {await schema.current(database)}")
+    finally:
+        await database.dispose()
+
+
+async def _faq_gaps(settings: Settings, limit: int) -> None:
+    from bot.storage import schema
+    from bot.storage.database import Database
+    from bot.storage.unit_of_work import UnitOfWork
+
+    database = Database(settings.database_url)
+    try:
+        await schema.upgrade(database)
+        async with UnitOfWork(database) as uow:
+            rows = await uow.faq_gaps.most_frequent(limit)
+    finally:
+        await database.dispose()
+    if not rows:
+        print("no unanswered questions recorded")
+    for text, language, count in rows:
+        print(f"{count:5d}  {language}  {text}")
+
+
+if __name__ == "__main__":
+    main()

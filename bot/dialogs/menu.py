@@ -1,0 +1,30 @@
+"""The main menu: only entries that lead somewhere."""
+
+from __future__ import annotations
+
+from bot.dialogs.keyboards import grid
+from bot.dialogs.turn import Button, Keyboard, Turn
+
+MENU_ITEMS = ("elig", "ask", "lang", "help")
+LABEL_KEYS = {
+    "elig": "menu.eligibility",
+    "ask": "menu.ask",
+    "lang": "menu.language",
+    "help": "menu.help",
+}
+
+
+def menu_keyboard(turn: Turn) -> Keyboard:
+    """The menu's buttons in the user's language."""
+    buttons = [Button(turn.label(LABEL_KEYS[item]), f"m:{item}") for item in MENU_ITEMS]
+    return (*grid(buttons[:2], 1), tuple(buttons[2:]))
+
+
+def menu_button(turn: Turn) -> Button:
+    """A button that leads back to the menu."""
+    return Button(turn.label("menu.back_to_menu"), "m:menu")
+
+
+def show_menu(turn: Turn, intro_key: str = "menu.title", **params: object) -> None:
+    """Sends the menu."""
+    turn.say(turn.t(intro_key, **params), menu_keyboard(turn))

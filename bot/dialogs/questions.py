@@ -1,0 +1,59 @@
+"""Free-text questions: answer a clear match, offer near ones, admit when nothing fits."""
+
+from __future__ import annotations
+
+from bot.content.catalog import Markup, escape
+from bot.dialogs.eligibility import sources_block
+from bot.dialogs.menu import menu_button
+from bot.dialogs.turn import Button, Turn
+from bot.domain.faq import Band
+
+MAX_QUESTION_LENGTH = 500
+
+
+async def answer_question(turn: Turn, text: str) -> None:
+    """Matches the text against the FAQ of both languages and answers in the user's language."""
+    if len(text) > MAX_QUESTION_LENGTH:
+        turn.say(turn.t("errors.too_long", length=len(text), limit=MAX_QUESTION_LENGTH))
+        return
+    match = turn.ctx.faq.match(text)
+    if match.band is Band.CLEAR:
+        show_entry(turn, match.candidates[0][0])
+    elif match.band is Band.NEAR:
+        buttons = tuple(
+            (Button(turn.ctx.faq.entry(entry_id, turn.lang).title, f"q:{entry_id}"),)
+            for entry_id, _ in match.candidates[:3]
+        )
+        turn.say(turn.t("faq.did_you_mean"), (*buttons, (menu_button(turn),)))
+    else:
+        await turn.uow.faq_gaps.record(text, turn.lang, turn.now)
+        turn.say(turn.t("faq.no_match"), ((menu_button(turn),),))
+
+
+def show_entry(turn: Turn, entry_id: str) -> None:
+    """Shows one entry with its sources and the date they were checked."""
+    if entry_id not in turn.ctx.faq.ids():
+        turn.toast = turn.label("errors.stale_button")
+        return
+    entry = turn.ctx.faq.entry(entry_id, turn.lang)
+    text = Markup(
+        f"<b>{escape(entry.title)}</b>\n\n{escape(entry.answer)}\n\n"
+        f"{sources_block(turn, entry.sources, entry.checked)}"
+    )
+    votes = (
+        Button(turn.label("faq.helpful"), f"v:{entry_id}:y"),
+        Button(turn.label("faq.not_helpful"), f"v:{entry_id}:n"),
+    )
+    turn.say(text, (votes, (menu_button(turn),)))
+
+
+def record_vote(turn: Turn, entry_id: str, helpful: bool) -> None:
+    """Thanks the user; a 'no' points to rephrasing and the menu."""
+    if entry_id not in turn.ctx.faq.ids():
+        turn.toast = turn.label("errors.stale_button")
+        return
+    turn.clear_tapped_keyboard = True
+    if helpful:
+        turn.toast = turn.label("faq.thanks")
+    else:
+        turn.say(turn.t("faq.sorry"), ((menu_button(turn),),))

@@ -1,0 +1,159 @@
+"""Decides what an input means: a global command, a menu tap, a flow answer or a question."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.dialogs.eligibility import EligibilityFlow
+from bot.dialogs.flow import Flow
+from bot.dialogs.keyboards import parse_flow_data
+from bot.dialogs.menu import show_menu
+from bot.dialogs.questions import answer_question, record_vote, show_entry
+from bot.dialogs.salary import SalaryFlow
+from bot.dialogs.turn import Button, Turn
+from bot.domain.language import LANGUAGES, Language, parse_language
+
+ELIGIBILITY = EligibilityFlow()
+SALARY = SalaryFlow()
+FLOWS: dict[str, Flow] = {ELIGIBILITY.name: ELIGIBILITY, SALARY.name: SALARY}
+COMMANDS = ("start", "menu", "help", "language", "cancel")
+LANGUAGE_NAMES: dict[Language, str] = {"nl": "🇳🇱 Nederlands", "en": "🇬🇧 English"}
+
+
+async def route(turn: Turn) -> None:
+    """Handles one input; a flow in progress is resumed after any interruption."""
+    kind = turn.incoming.kind
+    if kind == "command":
+        await _command(turn)
+    elif kind == "button":
+        await _button(turn)
+    elif kind == "text":
+        await _text(turn)
+    else:
+        turn.handler = "unsupported"
+        turn.say(turn.t("errors.unsupported"))
+        resume(turn)
+
+
+def resume(turn: Turn) -> None:
+    """Asks the current question again so the user can pick up where they were."""
+    flow = FLOWS.get(turn.dialog.flow or "")
+    if flow is None or not turn.dialog.active:
+        return
+    turn.say(turn.t("start.resume"))
+    flow.prompt(turn)
+
+
+async def _command(turn: Turn) -> None:
+    command = turn.incoming.command
+    turn.handler = f"command:{command if command in COMMANDS else 'unknown'}"
+    if command == "start":
+        key = "start.welcome_back" if turn.dialog.active else "start.welcome"
+        name = turn.incoming.first_name or "👋"
+        if turn.dialog.active:
+            turn.say(turn.t(key, name=name))
+            resume(turn)
+        else:
+            show_menu(turn, key, name=name)
+    elif command == "menu":
+        show_menu(turn)
+        resume(turn)
+    elif command == "help":
+        turn.say(turn.t("help.text"))
+        resume(turn)
+    elif command == "language":
+        ask_language(turn)
+    elif command == "cancel":
+        if turn.dialog.active:
+            turn.dialog = turn.dialog.end()
+            show_menu(turn, "cancel.done")
+        else:
+            show_menu(turn, "cancel.nothing")
+    else:
+        show_menu(turn, "errors.unknown_command", command="/" + command)
+        resume(turn)
+
+
+def ask_language(turn: Turn) -> None:
+    """Offers both languages, each named in itself."""
+    turn.say(
+        turn.t("language.choose"),
+        (tuple(Button(LANGUAGE_NAMES[lang], f"l:{lang}") for lang in LANGUAGES),),
+    )
+
+
+def switch_language(turn: Turn, lang: Language) -> None:
+    """Remembers the choice and carries on in the new language."""
+    turn.profile = replace(turn.profile, language=lang, language_chosen=True)
+    if turn.dialog.active:
+        turn.say(turn.t("language.changed"))
+        resume(turn)
+    else:
+        show_menu(turn, "language.changed")
+
+
+async def _button(turn: Turn) -> None:
+    data = turn.incoming.data
+    prefix, _, rest = data.partition(":")
+    turn.handler = f"button:{prefix}"
+    if prefix == "m":
+        await _menu(turn, rest)
+    elif prefix == "l" and (lang := parse_language(rest)) is not None:
+        turn.clear_tapped_keyboard = True
+        switch_language(turn, lang)
+    elif prefix == "f":
+        await _flow_button(turn, data)
+    elif prefix == "s":
+        SALARY.start(turn, rest)
+    elif prefix == "q":
+        show_entry(turn, rest)
+    elif prefix == "v" and rest[-2:] in (":y", ":n"):
+        record_vote(turn, rest[:-2], rest.endswith(":y"))
+    else:
+        _stale(turn)
+
+
+async def _menu(turn: Turn, item: str) -> None:
+    if item == "elig":
+        ELIGIBILITY.start(turn)
+    elif item == "ask":
+        turn.say(turn.t("menu.ask_hint"))
+    elif item == "lang":
+        other: Language = "en" if turn.lang == "nl" else "nl"
+        switch_language(turn, other)
+    elif item == "help":
+        turn.say(turn.t("help.text"))
+    elif item == "menu":
+        show_menu(turn)
+    elif item == "book":
+        turn.say(turn.t("elig.book_text"))
+    else:
+        _stale(turn)
+
+
+async def _flow_button(turn: Turn, data: str) -> None:
+    parsed = parse_flow_data(data)
+    dialog = turn.dialog
+    if parsed is None or not dialog.active or (parsed[0], parsed[1]) != (dialog.flow, dialog.step):
+        _stale(turn)
+        return
+    flow_name, step, value = parsed
+    await FLOWS[flow_name].on_button(turn, step, value)
+
+
+def _stale(turn: Turn) -> None:
+    """Refuses an old or forged button without changing anything, and shows where we are."""
+    turn.toast = turn.label("errors.stale_button")
+    if turn.dialog.active:
+        resume(turn)
+
+
+async def _text(turn: Turn) -> None:
+    flow = FLOWS.get(turn.dialog.flow or "")
+    if flow is not None and turn.dialog.active:
+        turn.handler = f"flow:{flow.name}"
+        if await flow.on_text(turn, turn.incoming.text):
+            return
+    turn.handler = "question"
+    await answer_question(turn, turn.incoming.text)
+    resume(turn)

@@ -1,0 +1,108 @@
+"""What one update does: the user's input in, the state change and the replies out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Literal
+
+from bot.content.catalog import Markup
+from bot.dialogs.context import DialogContext
+from bot.domain.dialog import Dialog
+from bot.domain.language import Language
+from bot.domain.users import UserProfile
+from bot.storage.unit_of_work import UnitOfWork
+
+InputKind = Literal["command", "text", "button", "document", "other"]
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """A user's input, free of Telegram types."""
+
+    kind: InputKind
+    chat_id: int
+    user_id: int
+    update_id: int
+    text: str = ""
+    command: str = ""
+    args: str = ""
+    data: str = ""
+    first_name: str = ""
+    telegram_language: str | None = None
+    message_id: int | None = None
+    private: bool = True
+
+
+@dataclass(frozen=True)
+class Button:
+    """An inline button: a callback or a link."""
+
+    label: str
+    data: str = ""
+    url: str = ""
+
+
+Keyboard = tuple[tuple[Button, ...], ...]
+
+
+@dataclass(frozen=True)
+class Document:
+    """A file the bot sends."""
+
+    filename: str
+    content: bytes
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message to send, or the tapped message to edit."""
+
+    text: Markup
+    buttons: Keyboard = ()
+    edit: bool = False
+    document: Document | None = None
+    chat_id: int | None = None
+
+
+@dataclass
+class Turn:
+    """The working state of one update; committed before any reply is sent."""
+
+    incoming: Incoming
+    profile: UserProfile
+    dialog: Dialog
+    uow: UnitOfWork
+    ctx: DialogContext
+    now: datetime
+    replies: list[Reply] = field(default_factory=list)
+    toast: str = ""
+    clear_tapped_keyboard: bool = False
+    handler: str = "unhandled"
+
+    @property
+    def lang(self) -> Language:
+        """The user's language right now (it may change during the turn)."""
+        return self.profile.language
+
+    def t(self, key: str, **params: object) -> Markup:
+        """A text in the user's language with parameters escaped."""
+        return self.ctx.catalog.text(self.lang, key, **params)
+
+    def label(self, key: str, **params: object) -> str:
+        """A button label in the user's language."""
+        return self.ctx.catalog.plain(self.lang, key, **params)
+
+    @property
+    def today(self) -> date:
+        """Today's date where the bot operates."""
+        return self.now.astimezone(self.ctx.zone).date()
+
+    def say(self, text: Markup, buttons: Keyboard = (), *, edit: bool = False) -> None:
+        """Queues a message for the user."""
+        self.replies.append(Reply(text=text, buttons=buttons, edit=edit))
+
+    def send_document(self, document: Document) -> None:
+        """Queues a file for the user."""
+        self.replies.append(Reply(text=Markup(""), document=document))

@@ -1,0 +1,21 @@
+"""Which of the two languages a user gets."""
+
+from __future__ import annotations
+
+from typing import Literal, cast
+
+Language = Literal["nl", "en"]
+LANGUAGES: tuple[Language, ...] = ("nl", "en")
+
+
+def language_for(telegram_code: str | None, default: Language = "en") -> Language:
+    """Dutch for nl* Telegram clients, English for every other known code, else the default."""
+    if not telegram_code:
+        return default
+    return "nl" if telegram_code.lower().startswith("nl") else "en"
+
+
+def parse_language(value: str) -> Language | None:
+    """Accepts a stored or typed language code, None when it is not one of ours."""
+    value = value.strip().lower()
+    return cast(Language, value) if value in LANGUAGES else None

@@ -1,0 +1,20 @@
+"""Logging: one key=value line per event; never message texts, tokens or personal data."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+FORMAT = "%(asctime)s level=%(levelname)s logger=%(name)s %(message)s"
+
+
+def setup_logging(level: str = "INFO") -> None:
+    """Configures the root logger and quiets libraries that would log the bot token."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter(FORMAT))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    # httpx logs every request URL, and Bot API URLs contain the token.
+    for noisy in ("httpx", "httpcore", "telegram.ext.Updater", "apscheduler", "tornado.access"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)

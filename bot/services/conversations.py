@@ -1,0 +1,99 @@
+"""Runs one user input as one transaction: lock the chat, apply, save state, then reply."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bot.content.catalog import Markup
+from bot.dialogs.context import DialogContext
+from bot.dialogs.turn import Incoming, Reply, Turn
+from bot.domain.dialog import Dialog
+from bot.domain.language import Language, language_for
+from bot.domain.users import UserProfile
+from bot.services.clock import Clock
+from bot.storage.database import Database
+from bot.storage.unit_of_work import UnitOfWork
+
+log = logging.getLogger(__name__)
+Router = Callable[[Turn], Awaitable[None]]
+UPDATE_MEMORY = timedelta(days=2)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the Telegram layer must do after the transaction committed."""
+
+    replies: tuple[Reply, ...]
+    language: Language
+    toast: str = ""
+    clear_tapped_keyboard: bool = False
+    handler: str = "unhandled"
+    status: str = "ok"
+
+
+class Conversations:
+    """The one way an input changes state; knows nothing of Telegram."""
+
+    def __init__(self, database: Database, ctx: DialogContext, clock: Clock, router: Router) -> None:
+        self._database = database
+        self._ctx = ctx
+        self._clock = clock
+        self._router = router
+
+    async def handle(self, incoming: Incoming) -> Outcome:
+        """Applies the input; on any failure nothing is kept and the user gets an apology."""
+        try:
+            return await self._apply(incoming)
+        except Exception:
+            log.exception(
+                "update_failed update_id=%s kind=%s", incoming.update_id, incoming.kind
+            )
+            language = await self._language_of(incoming)
+            apology = self._ctx.catalog.text(language, "errors.apology")
+            return Outcome((Reply(apology),), language, handler="error", status="error")
+
+    async def _apply(self, incoming: Incoming) -> Outcome:
+        async with UnitOfWork(self._database) as uow:
+            await uow.lock_chat(incoming.chat_id)
+            if await uow.updates.seen(incoming.update_id):
+                return Outcome((), self._ctx.default_language, handler="duplicate", status="duplicate")
+            now = self._clock.now()
+            profile = await uow.users.get(incoming.user_id) or UserProfile(
+                incoming.user_id,
+                language_for(incoming.telegram_language, self._ctx.default_language),
+            )
+            dialog = await uow.dialogs.get(incoming.chat_id) if incoming.private else Dialog()
+            turn = Turn(incoming, profile, dialog, uow, self._ctx, now)
+            await self._router(turn)
+            await uow.users.save(turn.profile, now)
+            if incoming.private and turn.dialog != dialog:
+                await uow.dialogs.save(incoming.chat_id, incoming.user_id, turn.dialog, now)
+            await uow.updates.record(incoming.update_id, now)
+            if incoming.update_id % 500 == 0:
+                await uow.updates.prune(now - UPDATE_MEMORY)
+            await uow.commit()
+        return Outcome(
+            tuple(turn.replies),
+            turn.lang,
+            toast=turn.toast,
+            clear_tapped_keyboard=turn.clear_tapped_keyboard,
+            handler=turn.handler,
+        )
+
+    async def _language_of(self, incoming: Incoming) -> Language:
+        """The user's language for an apology, even when the database is the problem."""
+        try:
+            async with UnitOfWork(self._database) as uow:
+                profile = await uow.users.get(incoming.user_id)
+            if profile is not None:
+                return profile.language
+        except Exception:  # noqa: BLE001 - the apology must go out anyway
+            log.warning("language_lookup_failed update_id=%s", incoming.update_id)
+        return language_for(incoming.telegram_language, self._ctx.default_language)
+
+    def apology(self, language: Language) -> Markup:
+        """The text sent when handling failed."""
+        return self._ctx.catalog.text(language, "errors.apology")

@@ -1,0 +1,70 @@
+"""The engine and its per-dialect setup: SQLite serialises writers, PostgreSQL locks per chat."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, text
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import ConnectionPoolEntry
+
+
+class Database:
+    """Owns the engine; hands out sessions to units of work."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.is_sqlite = url.startswith("sqlite")
+        if self.is_sqlite:
+            _ensure_sqlite_folder(url)
+            self.engine: AsyncEngine = create_async_engine(
+                url, connect_args={"timeout": 30}, pool_pre_ping=False
+            )
+            _serialise_sqlite_writers(self.engine)
+        else:
+            self.engine = create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+
+    def session(self) -> AsyncSession:
+        """A new session; the caller owns its transaction."""
+        return self.sessions()
+
+    async def ping(self) -> bool:
+        """Whether the database answers; used by the health check."""
+        try:
+            async with self.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+        except Exception:  # noqa: BLE001 - any failure means "not healthy"
+            return False
+        return True
+
+    async def dispose(self) -> None:
+        """Closes every pooled connection."""
+        await self.engine.dispose()
+
+
+def _ensure_sqlite_folder(url: str) -> None:
+    """Creates var/ (or wherever the file lives) so a fresh clone just works."""
+    path = url.split("///", 1)[1] if "///" in url else ""
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _serialise_sqlite_writers(engine: AsyncEngine) -> None:
+    """Uses BEGIN IMMEDIATE so concurrent transactions wait instead of failing to upgrade."""
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
+        dbapi_connection.isolation_level = None  # type: ignore[attr-defined]
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,0 +1,58 @@
+"""One transaction per user action, with the repositories it touches."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.storage.database import Database
+from bot.storage.repositories import (
+    DialogRepository,
+    FaqGapRepository,
+    UpdateLog,
+    UserRepository,
+    lock_chat,
+)
+
+
+class UnitOfWork:
+    """Opens a transaction; commit() keeps its changes, leaving without it rolls back."""
+
+    session: AsyncSession
+    users: UserRepository
+    dialogs: DialogRepository
+    updates: UpdateLog
+    faq_gaps: FaqGapRepository
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+
+    async def __aenter__(self) -> UnitOfWork:
+        self.session = self._database.session()
+        await self.session.begin()
+        self.users = UserRepository(self.session)
+        self.dialogs = DialogRepository(self.session)
+        self.updates = UpdateLog(self.session)
+        self.faq_gaps = FaqGapRepository(self.session)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if self.session.in_transaction():
+                await self.session.rollback()
+        finally:
+            await self.session.close()
+
+    async def lock_chat(self, chat_id: int) -> None:
+        """Waits until no other transaction works on this chat."""
+        await lock_chat(self.session, chat_id, is_sqlite=self._database.is_sqlite)
+
+    async def commit(self) -> None:
+        """Keeps everything done in this unit."""
+        await self.session.commit()
