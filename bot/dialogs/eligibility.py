@@ -26,11 +26,11 @@ def answer_label(turn: Turn, question_id: str, value: str) -> str:
     """The answer as the user saw it on the button, in their current language."""
     if question_id == "municipality":
         name = turn.ctx.municipality_name(value)
-        return name if name is not None else turn.label("elig.options.municipality.elsewhere")
+        return name if name is not None else turn.label("eligibility.options.municipality.elsewhere")
     if question_id == "kvk":
         return value
     group = OPTION_GROUPS.get(question_id, question_id)
-    return turn.label(f"elig.options.{group}.{value}")
+    return turn.label(f"eligibility.options.{group}.{value}")
 
 
 def sources_block(turn: Turn, urls: tuple[str, ...], checked: object) -> Markup:
@@ -51,7 +51,7 @@ class EligibilityFlow:
         first = turn.ctx.rules.next_question({})
         assert first is not None
         turn.dialog = turn.dialog.start(FLOW, first.id)
-        turn.say(turn.t("elig.intro"))
+        turn.say(turn.t("eligibility.intro"))
         self.prompt(turn)
 
     def prompt(self, turn: Turn) -> None:
@@ -59,7 +59,7 @@ class EligibilityFlow:
         assert turn.dialog.step is not None
         question = turn.ctx.rules.question(turn.dialog.step)
         number = len(turn.dialog.history) + 1
-        text = Markup(f"{turn.t('elig.progress', number=number)}\n{turn.t(f'elig.questions.{question.id}')}")
+        text = Markup(f"{turn.t('eligibility.progress', number=number)}\n{turn.t(f'eligibility.questions.{question.id}')}")
         turn.say(text, self._keyboard(turn, question))
 
     def _keyboard(self, turn: Turn, question: Question) -> Keyboard:
@@ -93,18 +93,18 @@ class EligibilityFlow:
         kvk = normalise_kvk(text)
         if kvk is None:
             if any(c.isdigit() for c in text) or len(text.strip()) <= 10:
-                turn.say(turn.t("elig.kvk.invalid"), self._keyboard(turn, turn.ctx.rules.question(step)))
+                turn.say(turn.t("eligibility.kvk.invalid"), self._keyboard(turn, turn.ctx.rules.question(step)))
                 return True
             return False  # a question, not a number: let the FAQ answer it
         register = turn.ctx.sponsors
         organisation = register.lookup(kvk)
         taken_on = format_day(register.taken_on, turn.lang)
         if organisation is None:
-            turn.say(turn.t("elig.kvk.not_found", kvk=kvk, date=taken_on))
+            turn.say(turn.t("eligibility.kvk.not_found", kvk=kvk, date=taken_on))
         else:
-            turn.say(turn.t("elig.kvk.found", organisation=organisation, date=taken_on))
+            turn.say(turn.t("eligibility.kvk.found", organisation=organisation, date=taken_on))
         if register.sample:
-            turn.say(turn.t("elig.kvk.sample_note"))
+            turn.say(turn.t("eligibility.kvk.sample_note"))
         registered = "yes" if organisation is not None else "no"
         self._record(turn, step, {step: kvk, "kvk_registered": registered})
         return True
@@ -136,25 +136,25 @@ class EligibilityFlow:
         answers = {k: str(v) for k, v in turn.dialog.answers.items()}
         outcome = decision.outcome
         parts = [
-            turn.t("elig.result_title"),
-            turn.t(f"elig.outcomes.{outcome.id}.title"),
-            turn.t(f"elig.outcomes.{outcome.id}.body"),
+            turn.t("eligibility.result_title"),
+            turn.t(f"eligibility.outcomes.{outcome.id}.title"),
+            turn.t(f"eligibility.outcomes.{outcome.id}.body"),
         ]
         if outcome.category == "one_stop" and answers.get("family", "none") != "none":
-            parts.append(turn.t("elig.outcomes.one_stop.family_note"))
+            parts.append(turn.t("eligibility.outcomes.one_stop.family_note"))
         reasons = [
-            f"• {turn.t(f'elig.answer_labels.{key}')}: "
+            f"• {turn.t(f'eligibility.answer_labels.{key}')}: "
             f"{escape(answer_label(turn, key, answers[key]))}"
             for key in decision.because
         ]
-        parts.append(Markup("\n".join([turn.t("elig.because"), *reasons])))
+        parts.append(Markup("\n".join([turn.t("eligibility.because"), *reasons])))
         parts.append(sources_block(turn, outcome.sources, turn.ctx.rules.checked))
         buttons: list[tuple[Button, ...]] = []
         if outcome.category == "one_stop":
-            buttons.append((Button(turn.label("elig.book"), "m:book"),))
+            buttons.append((Button(turn.label("eligibility.book"), "m:book"),))
         route = answers.get("route", "")
         if route in turn.ctx.salary_routes:
-            buttons.append((Button(turn.label("elig.salary_offer"), f"s:{route}"),))
-        buttons.append((Button(turn.label("elig.restart"), "m:elig"), menu_button(turn)))
+            buttons.append((Button(turn.label("eligibility.salary_offer"), f"s:{route}"),))
+        buttons.append((Button(turn.label("eligibility.restart"), "m:elig"), menu_button(turn)))
         turn.dialog = turn.dialog.end()
         turn.say(Markup("\n\n".join(parts)), tuple(buttons))

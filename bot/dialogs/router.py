@@ -126,7 +126,7 @@ async def _menu(turn: Turn, item: str) -> None:
     elif item == "menu":
         show_menu(turn)
     elif item == "book":
-        turn.say(turn.t("elig.book_text"))
+        turn.say(turn.t("eligibility.book_text"))
     else:
         _stale(turn)
 

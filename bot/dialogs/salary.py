@@ -24,10 +24,10 @@ class SalaryFlow:
             return
         year = turn.ctx.salary.for_day(turn.today)
         if year is None:
-            turn.say(turn.t("elig.salary.no_year"), ((menu_button(turn),),))
+            turn.say(turn.t("eligibility.salary.no_year"), ((menu_button(turn),),))
             return
         turn.dialog = turn.dialog.start(FLOW, "band", {"route": route})
-        turn.say(turn.t("elig.salary.intro", year=year.year))
+        turn.say(turn.t("eligibility.salary.intro", year=year.year))
         self.prompt(turn)
 
     def prompt(self, turn: Turn) -> None:
@@ -35,13 +35,13 @@ class SalaryFlow:
         route = str(turn.dialog.answers.get("route", ""))
         if turn.dialog.step == "band":
             buttons = tuple(
-                (Button(turn.label(f"elig.salary.bands.{band}"), flow_data(FLOW, "band", band)),)
+                (Button(turn.label(f"eligibility.salary.bands.{band}"), flow_data(FLOW, "band", band)),)
                 for band in SALARY_BANDS.get(route, ())
             )
-            turn.say(turn.t("elig.salary.band_question"), (*buttons, (menu_button(turn),)))
+            turn.say(turn.t("eligibility.salary.band_question"), (*buttons, (menu_button(turn),)))
         else:
             back = Button(turn.label("common.back"), flow_data(FLOW, "amount", BACK))
-            turn.say(turn.t("elig.salary.amount_question"), ((back,),))
+            turn.say(turn.t("eligibility.salary.amount_question"), ((back,),))
 
     async def on_button(self, turn: Turn, step: str, value: str) -> None:
         """Takes the criterion, or goes back to it."""
@@ -62,26 +62,26 @@ class SalaryFlow:
         amount = parse_salary(text)
         if amount is None:
             if any(c.isdigit() for c in text):
-                turn.say(turn.t("elig.salary.invalid"))
+                turn.say(turn.t("eligibility.salary.invalid"))
                 return True
             return False
         band = str(turn.dialog.answers.get("band", ""))
         verdict = turn.ctx.salary.check(band, amount, turn.today)
         turn.dialog = turn.dialog.end()
         if verdict is None:
-            turn.say(turn.t("elig.salary.no_year"), ((menu_button(turn),),))
+            turn.say(turn.t("eligibility.salary.no_year"), ((menu_button(turn),),))
             return True
-        key = "elig.salary.meets" if verdict.meets else "elig.salary.below"
+        key = "eligibility.salary.meets" if verdict.meets else "eligibility.salary.below"
         text_ = turn.t(
             key,
             salary=format_euros(verdict.salary, turn.lang),
             threshold=format_euros(verdict.threshold, turn.lang),
             year=verdict.year,
-            band=turn.label(f"elig.salary.bands.{band}"),
+            band=turn.label(f"eligibility.salary.bands.{band}"),
         )
         body = Markup(
             "\n\n".join(
-                [text_, turn.t("elig.salary.note"), sources_block(turn, verdict.sources, turn.ctx.rules.checked)]
+                [text_, turn.t("eligibility.salary.note"), sources_block(turn, verdict.sources, turn.ctx.rules.checked)]
             )
         )
         turn.say(body, ((menu_button(turn),),))

@@ -94,9 +94,7 @@ class FileStore:
         if record is None:
             raise bad_request("wrong file identifier/HTTP URL specified")
         if record.kind != kind:
-            raise bad_request(
-                f"can't use file of type {record.kind.title()} as {kind.title()}"
-            )
+            raise bad_request(f"can't use file of type {record.kind.title()} as {kind.title()}")
         return record
 
     @staticmethod

@@ -130,7 +130,12 @@ def _entity_for(node: _Open, length: int, entities: list[dict[str, Any]]) -> dic
         return {"type": kind, "offset": offset, "length": length}
     if not node.argument.isdigit():
         raise HtmlParseError("Invalid custom emoji identifier specified")
-    return {"type": "custom_emoji", "offset": offset, "length": length, "custom_emoji_id": node.argument}
+    return {
+        "type": "custom_emoji",
+        "offset": offset,
+        "length": length,
+        "custom_emoji_id": node.argument,
+    }
 
 
 def _parse_attributes(src: str, i: int, tag: str, begin: int) -> tuple[str, int]:
@@ -262,9 +267,7 @@ def parse_html(src: str, *, strict_ampersand: bool = True) -> ParsedText:
         stack.append(_Open(tag, argument, u16, begin))
         i = close + 1
     if stack:
-        raise HtmlParseError(
-            f'Can\'t find end tag corresponding to start tag "{stack[-1].tag}"'
-        )
+        raise HtmlParseError(f'Can\'t find end tag corresponding to start tag "{stack[-1].tag}"')
     entities.sort(key=lambda e: (e["offset"], -e["length"]))
     return ParsedText("".join(out), entities)
 

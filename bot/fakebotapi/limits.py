@@ -67,9 +67,7 @@ class TokenBucket:
 class RateLimiter:
     """Checks the global and the per-chat bucket before a message is sent."""
 
-    def __init__(
-        self, limits: RateLimits, monotonic: Callable[[], float] = time.monotonic
-    ) -> None:
+    def __init__(self, limits: RateLimits, monotonic: Callable[[], float] = time.monotonic) -> None:
         self.limits = limits
         self._now = monotonic
         self._global = TokenBucket(limits.global_per_second, limits.global_burst, monotonic())
@@ -125,7 +123,9 @@ class Fault:
         if self.status == 429 and retry_after is None:
             retry_after = 1
         description = self.description or default_description(self.status, retry_after)
-        return ApiError(self.status, description, {"retry_after": retry_after} if retry_after else None)
+        return ApiError(
+            self.status, description, {"retry_after": retry_after} if retry_after else None
+        )
 
 
 class FaultInjector:

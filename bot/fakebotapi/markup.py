@@ -37,10 +37,14 @@ class Markup:
 
 def _inline_button(raw: Any) -> tuple[Button, dict[str, Any]]:
     if not isinstance(raw, dict):
-        raise bad_request("can't parse inline keyboard button: InlineKeyboardButton must be an Object")
+        raise bad_request(
+            "can't parse inline keyboard button: InlineKeyboardButton must be an Object"
+        )
     text = raw.get("text")
     if not isinstance(text, str):
-        raise bad_request('can\'t parse inline keyboard button: Field "text" must be of type String')
+        raise bad_request(
+            'can\'t parse inline keyboard button: Field "text" must be of type String'
+        )
     actions = [key for key in _INLINE_ACTIONS if raw.get(key) is not None]
     if not actions:
         raise bad_request(
@@ -102,4 +106,4 @@ def parse_markup(raw: Any, *, inline_only: bool = False) -> Markup | None:
         return Markup(remove=True)
     if raw.get("force_reply"):
         return Markup(force_reply=True)
-    raise bad_request("can't find field \"inline_keyboard\"")
+    raise bad_request('can\'t find field "inline_keyboard"')

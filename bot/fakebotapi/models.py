@@ -71,6 +71,7 @@ class SimGroup:
     privacy_mode: bool = False
     kicked: bool = False
     members: dict[int, str] = field(default_factory=dict)
+    supergroup: bool | None = None
 
     @property
     def chat_id(self) -> int:
@@ -79,8 +80,10 @@ class SimGroup:
 
     @property
     def type(self) -> str:
-        """Telegram marks -100… ids as supergroups."""
-        return "supergroup" if self.id <= -1_000_000_000_000 or self.is_forum else "group"
+        """Explicit, else inferred like Telegram ids: -100… (and forums) are supergroups."""
+        if self.supergroup is None:
+            return "supergroup" if self.is_forum or str(self.id).startswith("-100") else "group"
+        return "supergroup" if self.supergroup else "group"
 
     def chat_json(self) -> dict[str, Any]:
         """Telegram Chat object for messages in this group."""

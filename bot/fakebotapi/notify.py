@@ -18,16 +18,16 @@ class Notifier:
         self._event.set()
         self._event = asyncio.Event()
 
-    async def wait(self, timeout: float | None) -> bool:
+    async def wait(self, limit: float | None) -> bool:
         """True when notified, False on timeout; the event is captured before suspending."""
         event = self._event
-        if timeout is None:
+        if limit is None:
             await event.wait()
             return True
-        if timeout <= 0:
+        if limit <= 0:
             return False
         try:
-            async with asyncio.timeout(timeout):
+            async with asyncio.timeout(limit):
                 await event.wait()
         except TimeoutError:
             return False

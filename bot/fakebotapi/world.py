@@ -13,7 +13,16 @@ from typing import Any
 
 from .errors import bad_request, forbidden
 from .files import FileStore
-from .models import BotEvent, BotMessage, CallbackAnswer, SimGroup, SimUser, Tap, UserMessage, WebhookState
+from .models import (
+    BotEvent,
+    BotMessage,
+    CallbackAnswer,
+    SimGroup,
+    SimUser,
+    Tap,
+    UserMessage,
+    WebhookState,
+)
 from .notify import Notifier
 
 logger = logging.getLogger(__name__)

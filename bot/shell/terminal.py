@@ -1,0 +1,147 @@
+"""`onestop shell`: the real bot, a local Bot API emulator and you, in one terminal."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import TextIO
+
+from bot.fakebotapi import BotEvent, BotMessage, FakeBotApi, SimUser
+from bot.logs import setup_logging
+from bot.settings import Settings
+
+SHELL_TOKEN = "100000:LOCAL-SHELL"
+QUIT = {"/quit", "/exit", ":q"}
+
+
+class Transcript:
+    """Prints what the bot does, numbering the buttons of the newest message."""
+
+    def __init__(self, out: TextIO, downloads: Path) -> None:
+        self.out = out
+        self.downloads = downloads
+        self.events: list[BotEvent] = []
+        self.choices: BotMessage | None = None
+        self.shown: dict[int, str] = {}
+
+    def collect(self, event: BotEvent) -> None:
+        """Listener for the emulator: remember events until the bot is idle."""
+        self.events.append(event)
+
+    def flush(self) -> None:
+        """Prints everything the bot did since the last input."""
+        events, self.events = self.events, []
+        for event in events:
+            if event.kind == "callback_answer" and event.answer is not None and event.answer.text:
+                self._print(f"  ({event.answer.text})")
+            elif event.kind in ("sent", "edited") and event.message is not None:
+                self._show(event.message, edited=event.kind == "edited")
+
+    def _show(self, message: BotMessage, *, edited: bool) -> None:
+        content = message.content
+        if edited and self.shown.get(message.message_id) == content:
+            if self.choices is not None and self.choices.message_id == message.message_id:
+                self.choices = message if message.buttons() else None
+            return
+        self.shown[message.message_id] = content
+        if message.document is not None:
+            path = self._save(message)
+            self._print(f"bot> [file] {path}" + (f"\n     {content}" if content else ""))
+        elif content:
+            prefix = "bot (edited)> " if edited else "bot> "
+            lines = content.splitlines() or [""]
+            self._print(prefix + lines[0] + "".join(f"\n     {line}" for line in lines[1:]))
+        if message.buttons():
+            self.choices = message
+            for number, label in enumerate(message.buttons(), start=1):
+                self._print(f"     [{number}] {label}")
+
+    def _save(self, message: BotMessage) -> Path:
+        assert message.document is not None
+        self.downloads.mkdir(parents=True, exist_ok=True)
+        name = Path(message.document.file_name or f"file-{message.message_id}").name
+        path = self.downloads / name
+        path.write_bytes(message.document.data)
+        return path
+
+    def resolve(self, line: str) -> str | None:
+        """The button label a line picks (by number or by label), else None."""
+        if self.choices is None:
+            return None
+        labels = self.choices.buttons()
+        if line.isdigit() and 1 <= int(line) <= len(labels):
+            return labels[int(line) - 1]
+        for label in labels:
+            if label.casefold() == line.casefold():
+                return label
+        return None
+
+    def _print(self, text: str) -> None:
+        print(text, file=self.out, flush=True)
+
+
+async def _lines(script: str | None) -> AsyncIterator[str]:
+    """Lines typed at the prompt, or read from a script file or stdin."""
+    if script is None:
+        while True:
+            try:
+                yield await asyncio.to_thread(input, "you> ")
+            except EOFError:
+                return
+    else:
+        source = sys.stdin if script == "-" else Path(script).open(encoding="utf-8")  # noqa: SIM115
+        try:
+            for raw in source:
+                line = raw.rstrip("\n")
+                if line.strip().startswith("#"):
+                    continue
+                print(f"you> {line}", flush=True)
+                yield line
+        finally:
+            if source is not sys.stdin:
+                source.close()
+
+
+async def _act(fake: FakeBotApi, user: SimUser, transcript: Transcript, line: str) -> None:
+    """Taps a button when the line names one, otherwise sends the line as text."""
+    label = transcript.resolve(line.strip())
+    if label is not None and transcript.choices is not None:
+        if transcript.choices.inline_keyboard is not None:
+            await fake.tap(user, transcript.choices, label)
+        else:
+            await fake.press(user, transcript.choices, label)
+    else:
+        await fake.send_text(user, line)
+
+
+async def run_shell(settings: Settings, args: argparse.Namespace) -> int:
+    """Runs the unchanged Application against the emulator until /quit or end of input."""
+    from bot.app import build_runtime, running
+
+    setup_logging("INFO", file=Path("var/shell.log"))
+    fake = FakeBotApi(token=SHELL_TOKEN, bot_username="onestop_local_bot")
+    await fake.start()
+    transcript = Transcript(sys.stdout, Path(args.downloads))
+    fake.add_listener(transcript.collect)
+    local = settings.model_copy(
+        update={"telegram_bot_token": SHELL_TOKEN, "telegram_api_url": fake.root_url}
+    )
+    user = fake.add_user(args.user_id, args.first_name, args.lang)
+    if args.script is None:
+        print("onestop shell: type messages, pick buttons by number or label, /quit to leave.")
+    try:
+        async with running(build_runtime(local), "polling"):
+            async for line in _lines(args.script):
+                if line.strip() in QUIT:
+                    break
+                if not line.strip():
+                    continue
+                await _act(fake, user, transcript, line)
+                await fake.wait_until_idle(timeout=30)
+                transcript.flush()
+    finally:
+        await fake.stop()
+    return 0
