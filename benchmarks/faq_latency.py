@@ -86,7 +86,8 @@ def main() -> None:
         p50, p99, worst = measure(index, queries)
         cold50, cold99 = measure_cold(content, queries)
         print(
-            f"{factor:>2}x: {len(index.ids())} entries ({len(content)} files), build {build:.0f} ms;"
+            f"{factor:>2}x: {len(index.ids())} entries ({len(content)} files),"
+            f" build {build:.0f} ms;"
             f" warm p50 {p50:.3f} ms, p99 {p99:.3f} ms, max {worst:.3f} ms;"
             f" cold p50 {cold50:.3f} ms, p99 {cold99:.3f} ms"
         )

@@ -23,8 +23,8 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 class _UpdateHandler(RequestHandler):
     """Accepts an update only with the right secret, then queues it for the Application."""
 
-    def initialize(self, application: Application, secret: str) -> None:  # type: ignore[type-arg,override]
-        self.application = application
+    def initialize(self, bot_application: Application, secret: str) -> None:  # type: ignore[type-arg,override]
+        self.bot_application = bot_application
         self.secret = secret
 
     async def post(self) -> None:
@@ -34,12 +34,12 @@ class _UpdateHandler(RequestHandler):
             return
         try:
             data = json.loads(self.request.body)
-            update = Update.de_json(data, self.application.bot)
+            update = Update.de_json(data, self.bot_application.bot)
         except (ValueError, TypeError, KeyError):
             log.warning("webhook_rejected reason=malformed_update")
             self.set_status(400)
             return
-        await self.application.update_queue.put(update)
+        await self.bot_application.update_queue.put(update)
         self.set_status(200)
 
 
@@ -68,7 +68,7 @@ class WebhookServer:
     def __init__(self, application: Application, database: Database, *, secret: str, path: str) -> None:  # type: ignore[type-arg]
         web = WebApplication(
             [
-                (path, _UpdateHandler, {"application": application, "secret": secret}),
+                (path, _UpdateHandler, {"bot_application": application, "secret": secret}),
                 ("/healthz", _HealthHandler, {"database": database}),
             ]
         )

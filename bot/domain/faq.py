@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime
 import enum
 import math
@@ -52,11 +53,11 @@ class FaqMatch:
 
 # Thresholds and weights; scores run 0-100. All were chosen by sweeping them with
 # benchmarks/faq_accuracy.py over benchmarks/data/faq_labelled.tsv, which was written before the
-# matcher. Out-of-domain questions start to come out CLEAR at a score of 40 with a margin of 4;
-# 50 and 8 keep a buffer and hold wrong CLEAR answers to in-domain questions under 2% while still
-# answering about 72% outright. NEAR_SCORE 35 drops most out-of-domain near-misses (scores 30-41)
-# and costs one in-domain question. The score shares and the unknown-word weight were the best
-# top-1 accuracy among those keeping out-of-domain NEAR answers under 20%.
+# matcher. With CLEAR_SCORE 40, 1.5-3% of out-of-domain questions come out CLEAR; from 45 none do.
+# 50 with a margin of 8 keeps a buffer and holds wrong CLEAR answers to in-domain questions under
+# 2% while still answering about 72% outright. NEAR_SCORE 35 drops most out-of-domain near-misses
+# (they score 30-41) and costs one in-domain question. The score shares and the unknown-word
+# weight gave the best top-1 accuracy among settings with under 20% out-of-domain NEAR answers.
 CLEAR_SCORE = 50.0
 CLEAR_MARGIN = 8.0
 NEAR_SCORE = 35.0
@@ -98,9 +99,14 @@ _STOP_TEXT = """
     krijgen weet weten zeg vertel iets dingen maak maakt maken
 """
 _STOP_WORDS = frozenset(_STOP_TEXT.split())
-# Question words help to rank but say nothing about the topic, so they never count as evidence
-# that a question is about the FAQ at all ("how are you").
-_QUESTION_TEXT = "how where when who why hoe waar wanneer wie waarom"
+# Question words, calendar words and small talk help to rank but say nothing about the topic, so
+# they never count as evidence that a question is about the FAQ ("how are you", "what's the
+# weather tomorrow"): the FAQ uses them so rarely that their IDF would overrate them.
+_NON_TOPICAL_TEXT = """
+    how where when who why hoe waar wanneer wie waarom
+    today tomorrow tonight yesterday weekend vandaag morgen overmorgen vanavond gisteren
+    best good great nice beste goed goede leuk mooi fijn
+"""
 _SUFFIXES = ("ingen", "ing", "en", "es", "ed", "s", "e")
 _MIN_STEM = 4
 _SYNONYMS = {"percent": "procent", "pct": "procent"}
@@ -135,7 +141,7 @@ def tokens(text: str) -> list[str]:
     return [_stem(word) for word in _content_words(text)]
 
 
-_QUESTION_STEMS = frozenset(tokens(_QUESTION_TEXT))
+_NON_TOPICAL = frozenset(tokens(_NON_TOPICAL_TEXT))
 
 
 def _common_prefix(a: str, b: str) -> int:
@@ -150,13 +156,22 @@ def _common_prefix(a: str, b: str) -> int:
 
 @dataclass(frozen=True)
 class _QueryWord:
-    """One query word: its weight and the known words it stands for, each with a credit 0-1."""
+    """A query word with its weight, stand-ins and per-phrasing credit, worked out once per word."""
 
     weight: float
     targets: tuple[tuple[str, float], ...]
+    phrasings: tuple[tuple[int, float], ...] = ()
+    entries: tuple[tuple[int, float], ...] = ()
+    answers: tuple[tuple[int, float], ...] = ()
     topical: bool = True
 
 
+# How a query is scored: its words are stemmed and weighted by IDF; unknown words are mapped to
+# known ones where possible (compound parts, a typo's fix via rapidfuzz OSA distance, same-family
+# words), and each entry scores by its best phrasing (weighted Dice) plus how much of the query its
+# phrasings and its answer cover. Whole-string fuzzy ratios alone cannot reject off-topic input:
+# over these phrasings WRatio gives "recipe for pancakes" 86, the same as "wat is een bns nummer"
+# gets for its right entry, and token_set_ratio gives "best pizza in maastricht" 70.
 class FaqIndex:
     """All entries of all languages, indexed once for fast language-independent matching."""
 
@@ -258,8 +273,8 @@ class FaqIndex:
         parts: list[_QueryWord] = []
         for word in dict.fromkeys(joined):
             for part in self._resolve(word):
-                if word in _QUESTION_STEMS:
-                    part = _QueryWord(part.weight, part.targets, topical=False)
+                if word in _NON_TOPICAL:
+                    part = dataclasses.replace(part, topical=False)
                 parts.append(part)
         return parts
 
@@ -284,10 +299,31 @@ class FaqIndex:
                 weight = max(self._idf[other] for other in targets)
             else:
                 weight = self._unknown_weight
-            result = (_QueryWord(weight, tuple(targets.items())),)
+            result = (self._credited(weight, targets),)
         if len(self._cache) < _CACHE_LIMIT:
             self._cache[word] = result
         return result
+
+    def _credited(self, weight: float, targets: dict[str, float]) -> _QueryWord:
+        """A query word with the best credit it gives each phrasing, entry and answer."""
+        phrasings: dict[int, float] = {}
+        answers: dict[int, float] = {}
+        for word, credit in targets.items():
+            for number in self._postings.get(word, ()):
+                phrasings[number] = max(credit, phrasings.get(number, 0.0))
+            for entry in self._answer_postings.get(word, ()):
+                answers[entry] = max(credit, answers.get(entry, 0.0))
+        entries: dict[int, float] = {}
+        for number, credit in phrasings.items():
+            entry = self._phrasing_entry[number]
+            entries[entry] = max(credit, entries.get(entry, 0.0))
+        return _QueryWord(
+            weight,
+            tuple(targets.items()),
+            tuple((n, c * weight) for n, c in phrasings.items()),
+            tuple((e, c * weight) for e, c in entries.items()),
+            tuple((e, c * weight) for e, c in answers.items()),
+        )
 
     def _split_compound(self, word: str) -> tuple[str, ...]:
         """Splits an unknown compound into two known words ('expatloket' -> expat, loket)."""
@@ -348,22 +384,12 @@ class FaqIndex:
         in_bag: dict[int, float] = {}
         in_answer: dict[int, float] = {}
         for part in parts:
-            phrasing_credit: dict[int, float] = {}
-            entry_credit: dict[int, float] = {}
-            answer_credit: dict[int, float] = {}
-            for word, credit in part.targets:
-                for number in self._postings.get(word, ()):
-                    phrasing_credit[number] = max(credit, phrasing_credit.get(number, 0.0))
-                for entry in self._answer_postings.get(word, ()):
-                    answer_credit[entry] = max(credit, answer_credit.get(entry, 0.0))
-            for number, credit in phrasing_credit.items():
-                overlap[number] = overlap.get(number, 0.0) + credit * part.weight
-                entry = self._phrasing_entry[number]
-                entry_credit[entry] = max(credit, entry_credit.get(entry, 0.0))
-            for entry, credit in entry_credit.items():
-                in_bag[entry] = in_bag.get(entry, 0.0) + credit * part.weight
-            for entry, credit in answer_credit.items():
-                in_answer[entry] = in_answer.get(entry, 0.0) + credit * part.weight
+            for number, gain in part.phrasings:
+                overlap[number] = overlap.get(number, 0.0) + gain
+            for entry, gain in part.entries:
+                in_bag[entry] = in_bag.get(entry, 0.0) + gain
+            for entry, gain in part.answers:
+                in_answer[entry] = in_answer.get(entry, 0.0) + gain
         dice: dict[int, float] = {}
         for number, shared in overlap.items():
             entry = self._phrasing_entry[number]

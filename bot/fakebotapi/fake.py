@@ -211,7 +211,7 @@ class FakeBotApi:
         reply_to: MessageRef | None = None,
     ) -> UserMessage:
         """The user uploads a file the bot can getFile and download."""
-        record = self.world.files.add(data, "document", file_name, mime_type)
+        record = self.world.files.add(data, "document", file_name, mime_type, origin="user")
         return user_message(
             self.world, user, chat=chat, caption=caption, record=record, reply_to=reply_to
         )
@@ -226,7 +226,7 @@ class FakeBotApi:
         reply_to: MessageRef | None = None,
     ) -> UserMessage:
         """The user sends a photo."""
-        record = self.world.files.add(data, "photo")
+        record = self.world.files.add(data, "photo", origin="user")
         return user_message(
             self.world, user, chat=chat, caption=caption, record=record, reply_to=reply_to
         )
@@ -234,6 +234,10 @@ class FakeBotApi:
     async def tap(self, user: SimUser, message: BotMessage, label_or_data: str) -> Tap:
         """Presses an inline button by label (or callback_data); raises LookupError if absent."""
         return tap(self.world, user, message, label_or_data)
+
+    async def forge_tap(self, user: SimUser, message: BotMessage, data: str) -> Tap:
+        """Sends a callback query with arbitrary data for a message, like a tampered client."""
+        return tap(self.world, user, message, data, forged=True)
 
     async def press(self, user: SimUser, message: BotMessage, label: str) -> UserMessage:
         """Presses a reply-keyboard button, which sends its label as text."""
@@ -296,6 +300,11 @@ class FakeBotApi:
         if record is None:
             raise KeyError(file_id)
         return record
+
+    @property
+    def files(self) -> list[FileRecord]:
+        """All stored files; origin says who uploaded, downloads counts file URL fetches."""
+        return self.world.files.all()
 
     @property
     def webhook(self) -> WebhookState | None:

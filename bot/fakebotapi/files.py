@@ -51,6 +51,7 @@ class FileStore:
         kind: Literal["document", "photo"],
         file_name: str | None = None,
         mime_type: str | None = None,
+        origin: Literal["bot", "user"] = "bot",
     ) -> FileRecord:
         """Every upload gets a fresh file_id, like Telegram."""
         self._counter += 1
@@ -75,10 +76,15 @@ class FileStore:
             mime_type=mime_type,
             width=width,
             height=height,
+            origin=origin,
         )
         self._by_id[record.file_id] = record
         self._by_path[record.file_path] = record
         return record
+
+    def all(self) -> list[FileRecord]:
+        """Every stored file, oldest first."""
+        return list(self._by_id.values())
 
     def get(self, file_id: str) -> FileRecord | None:
         """None for an unknown id; callers pick the right Telegram error."""

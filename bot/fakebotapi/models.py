@@ -223,6 +223,8 @@ class FileRecord:
     mime_type: str | None = None
     width: int = 0
     height: int = 0
+    origin: Literal["bot", "user"] = "bot"
+    downloads: int = 0
 
     def document(self) -> Document:
         """The tuple form BotMessage.document uses."""

@@ -11,6 +11,7 @@ import contextlib
 import json
 import logging
 import re
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import unquote
 
@@ -122,6 +123,7 @@ class HttpServer:
         record = world.files.by_path(unquote(match.group(2)))
         if record is None:
             return 404, NOT_FOUND, JSON_TYPE
+        record.downloads += 1
         return 200, record.data, record.mime_type or "application/octet-stream"
 
     @staticmethod
@@ -131,7 +133,10 @@ class HttpServer:
         connection = request.connection
         if connection is None:
             return
-        reason = tornado.httputil.responses.get(status, "Unknown")
+        try:
+            reason = HTTPStatus(status).phrase
+        except ValueError:
+            reason = "Unknown"
         headers = tornado.httputil.HTTPHeaders(
             {"Content-Type": content_type, "Content-Length": str(len(body))}
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .files import FileStore
-from .models import BotMessage, FileRecord, SimGroup, SimUser, Tap, UserMessage
+from .models import BotMessage, Button, FileRecord, SimGroup, SimUser, Tap, UserMessage
 from .text import auto_entities
 from .world import Chat, ChatState, World
 
@@ -105,13 +105,20 @@ def user_message(
     return msg
 
 
-def tap(world: World, user: SimUser, message: BotMessage, label_or_data: str) -> Tap:
-    """Queues the callback_query Telegram sends when an inline button is pressed."""
+def tap(
+    world: World, user: SimUser, message: BotMessage, label_or_data: str, *, forged: bool = False
+) -> Tap:
+    """Queues the callback_query Telegram sends when an inline button is pressed.
+
+    With forged=True the data is sent as given, as a modified client could do.
+    """
     state = _chat_state(world, user, None if message.chat_id == user.id else _group(world, message))
     current = world.live_bot_message(state, message.message_id)
     if current is None:
         raise LookupError(f"message {message.message_id} in chat {message.chat_id} is deleted")
     button = current.find_button(label_or_data)
+    if forged:
+        button = Button(text=label_or_data, callback_data=label_or_data)
     if button is None:
         raise LookupError(f"no inline button {label_or_data!r}; available: {current.buttons()}")
     if button.callback_data is None:

@@ -68,6 +68,8 @@ async def test_photo_and_user_uploads(fake: FakeBotApi, bot: telegram.Bot, alice
     assert doc_msg.document.mime_type == "application/pdf"
     file = await bot.get_file(doc_msg.document.file_id)
     assert bytes(await file.download_as_bytearray()) == b"%PDF-1.4 fake"
+    uploaded = fake.file(doc_msg.document.file_id)
+    assert (uploaded.origin, uploaded.downloads) == ("user", 1)
     assert photo_msg is not None and photo_msg.caption == "me"
 
 
