@@ -86,7 +86,11 @@ async def running(runtime: Runtime, mode: Mode = "polling") -> AsyncIterator[Run
         try:
             yield runtime
         finally:
-            if mode == "polling" and application.updater is not None and application.updater.running:
+            if (
+                mode == "polling"
+                and application.updater is not None
+                and application.updater.running
+            ):
                 await application.updater.stop()
             if runtime.webhook is not None:
                 await runtime.webhook.stop()

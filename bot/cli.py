@@ -16,17 +16,29 @@ EXIT_BAD_SETTINGS = 2
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="onestop", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    run = commands.add_parser("run", help="run the bot on Telegram (polling, or webhook with --webhook)")
+    run = commands.add_parser(
+        "run", help="run the bot on Telegram (polling, or webhook with --webhook)"
+    )
     run.add_argument("--webhook", action="store_true", help="serve a webhook instead of polling")
     commands.add_parser("migrate", help="apply database migrations and exit")
-    shell = commands.add_parser("shell", help="chat with the bot in this terminal, no Telegram needed")
+    shell = commands.add_parser(
+        "shell", help="chat with the bot in this terminal, no Telegram needed"
+    )
     shell.add_argument("--user-id", type=int, default=1001)
     shell.add_argument("--first-name", default="Alex")
-    shell.add_argument("--lang", default="en", help="the Telegram language_code of the simulated user")
-    shell.add_argument("--script", help="replay lines from this file ('-' for stdin) instead of typing")
-    shell.add_argument("--downloads", default="shell-downloads", help="where files the bot sends are saved")
+    shell.add_argument(
+        "--lang", default="en", help="the Telegram language_code of the simulated user"
+    )
+    shell.add_argument(
+        "--script", help="replay lines from this file ('-' for stdin) instead of typing"
+    )
+    shell.add_argument(
+        "--downloads", default="shell-downloads", help="where files the bot sends are saved"
+    )
     shell.add_argument("--database", default="", help="database URL (default: var/shell.sqlite3)")
-    gaps = commands.add_parser("faq-gaps", help="print the most frequent questions without a good answer")
+    gaps = commands.add_parser(
+        "faq-gaps", help="print the most frequent questions without a good answer"
+    )
     gaps.add_argument("--limit", type=int, default=20)
     return parser
 
@@ -45,12 +57,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.command == "run":
         settings = _settings(require_token=True)
         if args.webhook and not settings.webhook_url:
-            print("onestop: configuration error: WEBHOOK_URL: required for --webhook", file=sys.stderr)
+            print(
+                "onestop: configuration error: WEBHOOK_URL: required for --webhook", file=sys.stderr
+            )
             raise SystemExit(EXIT_BAD_SETTINGS)
         setup_logging(settings.log_level)
         from bot.app import build_runtime, serve_forever
 
-        asyncio.run(serve_forever(build_runtime(settings), "webhook" if args.webhook else "polling"))
+        asyncio.run(
+            serve_forever(build_runtime(settings), "webhook" if args.webhook else "polling")
+        )
     elif args.command == "migrate":
         settings = _settings(require_token=False)
         setup_logging(settings.log_level)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-from typing_extensions import Annotated
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 Language = Literal["nl", "en"]
@@ -36,7 +35,7 @@ class Settings(BaseSettings):
     admin_user_ids: Annotated[tuple[int, ...], NoDecode] = ()
     webhook_url: str = ""
     webhook_secret: str = ""
-    webhook_listen: str = "0.0.0.0"  # noqa: S104 - a container must listen on all interfaces
+    webhook_listen: str = "0.0.0.0"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     content_dir: Path = Field(default_factory=_default_content_dir, alias="ONESTOP_CONTENT_DIR")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
@@ -104,9 +103,7 @@ class Settings(BaseSettings):
     def _webhook_pairs(self) -> Settings:
         if self.webhook_url and not self.webhook_secret:
             raise ValueError("WEBHOOK_SECRET: required when WEBHOOK_URL is set")
-        if self.webhook_secret and not all(
-            c.isalnum() or c in "_-" for c in self.webhook_secret
-        ):
+        if self.webhook_secret and not all(c.isalnum() or c in "_-" for c in self.webhook_secret):
             raise ValueError("WEBHOOK_SECRET: only letters, digits, _ and - are allowed")
         return self
 

@@ -38,14 +38,21 @@ def install(application: Application, conversations: Conversations) -> None:  # 
     # 1. Taps on inline buttons, from any message the bot sent.
     application.add_handler(CallbackQueryHandler(on_input))
     # 2. Everything users write in private chats: commands, text, files.
-    application.add_handler(MessageHandler(filters.ChatType.PRIVATE & ~filters.StatusUpdate.ALL, on_input))
+    application.add_handler(
+        MessageHandler(filters.ChatType.PRIVATE & ~filters.StatusUpdate.ALL, on_input)
+    )
     application.add_error_handler(_on_error)
 
 
 async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Last resort: logs an error that escaped the handlers (never the message text)."""
     update_id = update.update_id if isinstance(update, Update) else None
-    log.error("handler_error update_id=%s error=%s", update_id, type(context.error).__name__, exc_info=context.error)
+    log.error(
+        "handler_error update_id=%s error=%s",
+        update_id,
+        type(context.error).__name__,
+        exc_info=context.error,
+    )
 
 
 async def register_commands(application: Application, catalog: Catalog) -> None:  # type: ignore[type-arg]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from telegram import MessageEntity, Update
 from telegram.constants import ChatType
 
@@ -14,32 +16,39 @@ def incoming_from(update: Update) -> Incoming | None:
     chat = update.effective_chat
     if user is None or chat is None or user.is_bot:
         return None
-    common = {
-        "chat_id": chat.id,
-        "user_id": user.id,
-        "update_id": update.update_id,
-        "first_name": user.first_name or "",
-        "telegram_language": user.language_code,
-        "private": chat.type == ChatType.PRIVATE,
-    }
+    base = Incoming(
+        kind="other",
+        chat_id=chat.id,
+        user_id=user.id,
+        update_id=update.update_id,
+        first_name=user.first_name or "",
+        telegram_language=user.language_code,
+        private=chat.type == ChatType.PRIVATE,
+    )
     query = update.callback_query
     if query is not None:
         message_id = query.message.message_id if query.message is not None else None
-        return Incoming(kind="button", data=query.data or "", message_id=message_id, **common)  # type: ignore[arg-type]
+        return replace(base, kind="button", data=query.data or "", message_id=message_id)
     message = update.message
     if message is None:
         return None
+    base = replace(base, message_id=message.message_id)
     text = message.text or ""
     entity = message.entities[0] if message.entities else None
-    if text and entity is not None and entity.type == MessageEntity.BOT_COMMAND and entity.offset == 0:
-        word = text[: entity.length]
-        command = word[1:].split("@", 1)[0].lower()
+    if (
+        text
+        and entity is not None
+        and entity.type == MessageEntity.BOT_COMMAND
+        and entity.offset == 0
+    ):
+        command = text[1 : entity.length].split("@", 1)[0].lower()
         args = text[entity.length :].strip()
-        return Incoming(kind="command", command=command, args=args, text=text, message_id=message.message_id, **common)  # type: ignore[arg-type]
+        return replace(base, kind="command", command=command, args=args, text=text)
     if text:
-        return Incoming(kind="text", text=text, message_id=message.message_id, **common)  # type: ignore[arg-type]
-    kind = "document" if message.document is not None or message.photo else "other"
-    return Incoming(kind=kind, text=message.caption or "", message_id=message.message_id, **common)  # type: ignore[arg-type]
+        return replace(base, kind="text", text=text)
+    if message.document is not None or message.photo:
+        return replace(base, kind="document", text=message.caption or "")
+    return replace(base, text=message.caption or "")
 
 
 def update_kind(update: Update) -> str:

@@ -23,7 +23,9 @@ def markup(buttons: Keyboard) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(b.label, url=b.url) if b.url else InlineKeyboardButton(b.label, callback_data=b.data)
+                InlineKeyboardButton(b.label, url=b.url)
+                if b.url
+                else InlineKeyboardButton(b.label, callback_data=b.data)
                 for b in row
             ]
             for row in buttons
@@ -31,12 +33,16 @@ def markup(buttons: Keyboard) -> InlineKeyboardMarkup | None:
     )
 
 
-async def deliver(bot: Bot, incoming: Incoming, outcome: Outcome, callback_query_id: str | None) -> None:
+async def deliver(
+    bot: Bot, incoming: Incoming, outcome: Outcome, callback_query_id: str | None
+) -> None:
     """Answers the tap, tidies the tapped message, then sends or edits the replies in order."""
     if callback_query_id is not None:
         await _safely(bot.answer_callback_query(callback_query_id, text=outcome.toast or None))
     if outcome.clear_tapped_keyboard and incoming.message_id is not None:
-        await _safely(bot.edit_message_reply_markup(incoming.chat_id, incoming.message_id, reply_markup=None))
+        await _safely(
+            bot.edit_message_reply_markup(incoming.chat_id, incoming.message_id, reply_markup=None)
+        )
     for reply in outcome.replies:
         await _send(bot, incoming, reply)
 
@@ -54,15 +60,26 @@ async def _send(bot: Bot, incoming: Incoming, reply: Reply) -> None:
                 )
             elif reply.edit and incoming.message_id is not None:
                 await bot.edit_message_text(
-                    reply.text, chat_id, incoming.message_id, parse_mode=ParseMode.HTML, reply_markup=markup(reply.buttons)
+                    reply.text,
+                    chat_id,
+                    incoming.message_id,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup(reply.buttons),
                 )
             else:
                 await bot.send_message(
-                    chat_id, reply.text, parse_mode=ParseMode.HTML, reply_markup=markup(reply.buttons)
+                    chat_id,
+                    reply.text,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup(reply.buttons),
                 )
             return
         except RetryAfter as exc:
-            wait = exc.retry_after if isinstance(exc.retry_after, (int, float)) else exc.retry_after.total_seconds()
+            wait = (
+                exc.retry_after
+                if isinstance(exc.retry_after, (int, float))
+                else exc.retry_after.total_seconds()
+            )
             if attempt == 2 or wait > MAX_RETRY_AFTER:
                 log.warning("send_dropped reason=retry_after chat_kind=%s", _chat_kind(chat_id))
                 return

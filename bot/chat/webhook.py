@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import Update
@@ -18,12 +19,13 @@ from bot.storage.database import Database
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+BotApplication = Application[Any, Any, Any, Any, Any, Any]
 
 
 class _UpdateHandler(RequestHandler):
     """Accepts an update only with the right secret, then queues it for the Application."""
 
-    def initialize(self, bot_application: Application, secret: str) -> None:  # type: ignore[type-arg,override]
+    def initialize(self, bot_application: BotApplication, secret: str) -> None:
         self.bot_application = bot_application
         self.secret = secret
 
@@ -46,7 +48,7 @@ class _UpdateHandler(RequestHandler):
 class _HealthHandler(RequestHandler):
     """200 while the database answers, 503 otherwise."""
 
-    def initialize(self, database: Database) -> None:  # type: ignore[override]
+    def initialize(self, database: Database) -> None:
         self.database = database
 
     async def get(self) -> None:
@@ -65,7 +67,9 @@ def webhook_path(webhook_url: str) -> str:
 class WebhookServer:
     """Owns the tornado server in webhook mode."""
 
-    def __init__(self, application: Application, database: Database, *, secret: str, path: str) -> None:  # type: ignore[type-arg]
+    def __init__(
+        self, application: BotApplication, database: Database, *, secret: str, path: str
+    ) -> None:
         web = WebApplication(
             [
                 (path, _UpdateHandler, {"bot_application": application, "secret": secret}),

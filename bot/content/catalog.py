@@ -114,7 +114,9 @@ def format_moment(value: datetime, lang: Language) -> str:
 
 def format_euros(amount: Decimal | int, lang: Language) -> str:
     """An amount in euros: '€ 5.942' / '€5,942'."""
-    return format_currency(amount, "EUR", locale=LOCALES[lang], format="¤#,##0", currency_digits=False)
+    return format_currency(
+        amount, "EUR", locale=LOCALES[lang], format="¤#,##0", currency_digits=False
+    )
 
 
 def format_number(value: int | Decimal, lang: Language) -> str:

@@ -106,6 +106,8 @@ def load_salary_table(content_dir: Path) -> tuple[SalaryTable, tuple[str, ...]]:
             if k not in ("year", "valid_from", "valid_to", "sources")
         }
         years.append(
-            SalaryYear(raw["year"], raw["valid_from"], raw["valid_to"], thresholds, tuple(raw["sources"]))
+            SalaryYear(
+                raw["year"], raw["valid_from"], raw["valid_to"], thresholds, tuple(raw["sources"])
+            )
         )
     return SalaryTable(tuple(years)), tuple(data["applies_to"])

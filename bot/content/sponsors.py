@@ -20,6 +20,10 @@ def load_register(content_dir: Path) -> SponsorRegister:
             kvk = normalise_kvk(row.get("kvk") or "")
             name = (row.get("organisation") or "").strip()
             if kvk is None or not name:
-                raise ValueError(f"{folder / 'register.csv'} line {line}: need organisation and 8-digit kvk")
+                raise ValueError(
+                    f"{folder / 'register.csv'} line {line}: need organisation and 8-digit kvk"
+                )
             organisations[kvk] = name
-    return SponsorRegister(meta["taken_on"], meta["source"], bool(meta.get("sample")), organisations)
+    return SponsorRegister(
+        meta["taken_on"], meta["source"], bool(meta.get("sample")), organisations
+    )

@@ -26,7 +26,9 @@ def answer_label(turn: Turn, question_id: str, value: str) -> str:
     """The answer as the user saw it on the button, in their current language."""
     if question_id == "municipality":
         name = turn.ctx.municipality_name(value)
-        return name if name is not None else turn.label("eligibility.options.municipality.elsewhere")
+        return (
+            name if name is not None else turn.label("eligibility.options.municipality.elsewhere")
+        )
     if question_id == "kvk":
         return value
     group = OPTION_GROUPS.get(question_id, question_id)
@@ -59,7 +61,8 @@ class EligibilityFlow:
         assert turn.dialog.step is not None
         question = turn.ctx.rules.question(turn.dialog.step)
         number = len(turn.dialog.history) + 1
-        text = Markup(f"{turn.t('eligibility.progress', number=number)}\n{turn.t(f'eligibility.questions.{question.id}')}")
+        progress = turn.t("eligibility.progress", number=number)
+        text = Markup(f"{progress}\n{turn.t(f'eligibility.questions.{question.id}')}")
         turn.say(text, self._keyboard(turn, question))
 
     def _keyboard(self, turn: Turn, question: Question) -> Keyboard:
@@ -93,7 +96,10 @@ class EligibilityFlow:
         kvk = normalise_kvk(text)
         if kvk is None:
             if any(c.isdigit() for c in text) or len(text.strip()) <= 10:
-                turn.say(turn.t("eligibility.kvk.invalid"), self._keyboard(turn, turn.ctx.rules.question(step)))
+                turn.say(
+                    turn.t("eligibility.kvk.invalid"),
+                    self._keyboard(turn, turn.ctx.rules.question(step)),
+                )
                 return True
             return False  # a question, not a number: let the FAQ answer it
         register = turn.ctx.sponsors

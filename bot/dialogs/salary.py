@@ -35,7 +35,12 @@ class SalaryFlow:
         route = str(turn.dialog.answers.get("route", ""))
         if turn.dialog.step == "band":
             buttons = tuple(
-                (Button(turn.label(f"eligibility.salary.bands.{band}"), flow_data(FLOW, "band", band)),)
+                (
+                    Button(
+                        turn.label(f"eligibility.salary.bands.{band}"),
+                        flow_data(FLOW, "band", band),
+                    ),
+                )
                 for band in SALARY_BANDS.get(route, ())
             )
             turn.say(turn.t("eligibility.salary.band_question"), (*buttons, (menu_button(turn),)))
@@ -81,7 +86,11 @@ class SalaryFlow:
         )
         body = Markup(
             "\n\n".join(
-                [text_, turn.t("eligibility.salary.note"), sources_block(turn, verdict.sources, turn.ctx.rules.checked)]
+                [
+                    text_,
+                    turn.t("eligibility.salary.note"),
+                    sources_block(turn, verdict.sources, turn.ctx.rules.checked),
+                ]
             )
         )
         turn.say(body, ((menu_button(turn),),))

@@ -180,7 +180,9 @@ class SalaryTable:
 
 def parse_salary(text: str) -> Decimal | None:
     """Reads '5942', '€ 5.942', '5,942.50' or '5942,50' as euros; None if it is not an amount."""
-    cleaned = text.strip().replace("€", "").replace("EUR", "").replace(" ", "").replace("\u00a0", "")
+    cleaned = (
+        text.strip().replace("€", "").replace("EUR", "").replace(" ", "").replace("\u00a0", "")
+    )
     if not cleaned or len(cleaned) > 15 or not all(c.isdigit() or c in ".," for c in cleaned):
         return None
     if "," in cleaned and "." in cleaned:

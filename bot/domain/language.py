@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal, cast
+from typing import Literal
 
 Language = Literal["nl", "en"]
 LANGUAGES: tuple[Language, ...] = ("nl", "en")
@@ -18,4 +18,7 @@ def language_for(telegram_code: str | None, default: Language = "en") -> Languag
 def parse_language(value: str) -> Language | None:
     """Accepts a stored or typed language code, None when it is not one of ours."""
     value = value.strip().lower()
-    return cast(Language, value) if value in LANGUAGES else None
+    for language in LANGUAGES:
+        if value == language:
+            return language
+    return None

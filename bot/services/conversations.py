@@ -37,7 +37,9 @@ class Outcome:
 class Conversations:
     """The one way an input changes state; knows nothing of Telegram."""
 
-    def __init__(self, database: Database, ctx: DialogContext, clock: Clock, router: Router) -> None:
+    def __init__(
+        self, database: Database, ctx: DialogContext, clock: Clock, router: Router
+    ) -> None:
         self._database = database
         self._ctx = ctx
         self._clock = clock
@@ -48,9 +50,7 @@ class Conversations:
         try:
             return await self._apply(incoming)
         except Exception:
-            log.exception(
-                "update_failed update_id=%s kind=%s", incoming.update_id, incoming.kind
-            )
+            log.exception("update_failed update_id=%s kind=%s", incoming.update_id, incoming.kind)
             language = await self._language_of(incoming)
             apology = self._ctx.catalog.text(language, "errors.apology")
             return Outcome((Reply(apology),), language, handler="error", status="error")
@@ -59,7 +59,9 @@ class Conversations:
         async with UnitOfWork(self._database) as uow:
             await uow.lock_chat(incoming.chat_id)
             if await uow.updates.seen(incoming.update_id):
-                return Outcome((), self._ctx.default_language, handler="duplicate", status="duplicate")
+                return Outcome(
+                    (), self._ctx.default_language, handler="duplicate", status="duplicate"
+                )
             now = self._clock.now()
             profile = await uow.users.get(incoming.user_id) or UserProfile(
                 incoming.user_id,
@@ -90,7 +92,7 @@ class Conversations:
                 profile = await uow.users.get(incoming.user_id)
             if profile is not None:
                 return profile.language
-        except Exception:  # noqa: BLE001 - the apology must go out anyway
+        except Exception:
             log.warning("language_lookup_failed update_id=%s", incoming.update_id)
         return language_for(incoming.telegram_language, self._ctx.default_language)
 

@@ -92,7 +92,8 @@ async def _lines(script: str | None) -> AsyncIterator[str]:
             except EOFError:
                 return
     else:
-        source = sys.stdin if script == "-" else Path(script).open(encoding="utf-8")  # noqa: SIM115
+        # A script is a small local file; reading it line by line keeps the replay simple.
+        source = sys.stdin if script == "-" else Path(script).open(encoding="utf-8")  # noqa: SIM115, ASYNC230
         try:
             for raw in source:
                 line = raw.rstrip("\n")

@@ -34,12 +34,15 @@ def test_both_languages_use_the_same_placeholders() -> None:
 
 def test_no_text_is_empty_or_identical_by_accident() -> None:
     catalog = Catalog.load(CONTENT)
-    assert all(catalog.texts[lang][key].strip() for lang in ("nl", "en") for key in catalog.keys(lang))
+    assert all(
+        catalog.texts[lang][key].strip() for lang in ("nl", "en") for key in catalog.keys(lang)
+    )
     # Proper names and symbols may be identical; whole sentences should not be.
     same = [
         key
         for key in catalog.keys("en")
-        if catalog.texts["en"][key] == catalog.texts["nl"][key] and len(catalog.texts["en"][key]) > 40
+        if catalog.texts["en"][key] == catalog.texts["nl"][key]
+        and len(catalog.texts["en"][key]) > 40
     ]
     assert not same, f"untranslated texts: {same}"
 

@@ -108,7 +108,15 @@ class BotProcess:
         """Starts the bot and returns once it asked for updates or set its webhook."""
         log = self.log_path.open("ab")
         self.process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", *args, cwd=REPO, env=self.env, stdout=log, stderr=log
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            *args,
+            cwd=REPO,
+            env=self.env,
+            stdout=log,
+            stderr=log,
         )
         log.close()
 
@@ -138,7 +146,11 @@ class BotProcess:
 
 def child_env(fake: FakeBotApi, database_url: str, **extra: str) -> dict[str, str]:
     """A clean environment for a child bot process."""
-    keep = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK_", "DATABASE_"))}
+    keep = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("TELEGRAM_", "WEBHOOK_", "DATABASE_"))
+    }
     return {
         **keep,
         "TELEGRAM_BOT_TOKEN": fake.token,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -16,9 +17,9 @@ from tests.e2e.conftest import BotProcess, Chat, bot_settings, child_env, free_p
 pytestmark = pytest.mark.e2e
 
 
-async def _until(condition, timeout: float = 30.0) -> None:  # type: ignore[no-untyped-def]
+async def _until(condition: Callable[[], bool], limit: float = 30.0) -> None:
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
+    deadline = loop.time() + limit
     while not condition():
         if loop.time() > deadline:
             raise TimeoutError("condition not met")
@@ -93,7 +94,9 @@ async def test_webhook_mode_serves_the_flow_and_health(fake: FakeBotApi, databas
             assert forged.status_code == 403
 
 
-async def test_two_webhook_processes_share_one_conversation(fake: FakeBotApi, tmp_path: Path) -> None:
+async def test_two_webhook_processes_share_one_conversation(
+    fake: FakeBotApi, tmp_path: Path
+) -> None:
     if not POSTGRES_URL:
         pytest.skip("TEST_DATABASE_URL not set")
     await reset_postgres(POSTGRES_URL)
@@ -131,7 +134,9 @@ async def test_two_webhook_processes_share_one_conversation(fake: FakeBotApi, tm
     finally:
         for process in processes:
             await process.stop()
-    handled = [process.log().count("level=INFO logger=bot.updates update id=") for process in processes]
+    handled = [
+        process.log().count("level=INFO logger=bot.updates update id=") for process in processes
+    ]
     assert all(count >= 3 for count in handled), handled
     assert sum(handled) == 8
 

@@ -65,7 +65,9 @@ async def test_switching_language_mid_flow_continues_at_the_same_step(
     assert "In welke gemeente ga je wonen?" in municipality.content
 
 
-async def test_help_and_start_resume_the_flow_and_cancel_ends_it(fake: FakeBotApi, bot: Runtime) -> None:
+async def test_help_and_start_resume_the_flow_and_cancel_ends_it(
+    fake: FakeBotApi, bot: Runtime
+) -> None:
     chat = Chat(fake, fake.add_user(2006, "Ben", "en"))
     await chat.send("/start")
     await chat.tap("✅ Can I use the one-stop shop?")
@@ -81,7 +83,9 @@ async def test_help_and_start_resume_the_flow_and_cancel_ends_it(fake: FakeBotAp
     [nothing] = await chat.send("/cancel")
     assert nothing.content == "There is nothing to stop."
     async with bot.database.engine.connect() as conn:
-        row = (await conn.execute(text("SELECT flow, answers FROM dialogs WHERE chat_id = 2006"))).one()
+        row = (
+            await conn.execute(text("SELECT flow, answers FROM dialogs WHERE chat_id = 2006"))
+        ).one()
     assert row[0] is None
 
 
@@ -106,14 +110,25 @@ async def test_stale_and_forged_buttons_change_nothing(fake: FakeBotApi, bot: Ru
     replies = await chat.tap("No", old_prompt)
     assert fake.callback_answers[-1].text == "That button is no longer active."
     assert "Question 3" in replies[-1].content
-    for forged in ["f:elig:municipality:atlantis", "f:elig:municipality", "f:zzz:a:b", "m:nope", "q:no-such-entry", "v:x"]:
+    for forged in [
+        "f:elig:municipality:atlantis",
+        "f:elig:municipality",
+        "f:zzz:a:b",
+        "m:nope",
+        "q:no-such-entry",
+        "v:x",
+    ]:
         await fake.forge_tap(chat.user, chat.last, forged)
         await fake.wait_until_idle()
         assert fake.callback_answers[-1].text == "That button is no longer active.", forged
     async with bot.database.engine.connect() as conn:
-        row = (await conn.execute(text("SELECT step, answers FROM dialogs WHERE chat_id = 2007"))).one()
+        row = (
+            await conn.execute(text("SELECT step, answers FROM dialogs WHERE chat_id = 2007"))
+        ).one()
     assert row[0] == "municipality"
-    assert "municipality" not in (row[1] if isinstance(row[1], dict) else __import__("json").loads(row[1]))
+    assert "municipality" not in (
+        row[1] if isinstance(row[1], dict) else __import__("json").loads(row[1])
+    )
 
 
 async def test_user_text_is_never_rendered_as_html(fake: FakeBotApi, bot: Runtime) -> None:
@@ -152,6 +167,9 @@ async def test_one_log_line_per_update_without_message_text(
         await chat.send("my secret passport number is X1234567")
     lines = [r.getMessage() for r in caplog.records if r.name == "bot.updates"]
     assert len(lines) == 2
-    assert all("kind=" in line and "handler=" in line and "duration_ms=" in line and "outcome=ok" in line for line in lines)
+    assert all(
+        "kind=" in line and "handler=" in line and "duration_ms=" in line and "outcome=ok" in line
+        for line in lines
+    )
     assert "handler=command:start" in lines[0] and "handler=question" in lines[1]
     assert not any("X1234567" in r.getMessage() for r in caplog.records)

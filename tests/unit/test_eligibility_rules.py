@@ -123,7 +123,9 @@ def test_the_reason_names_the_deciding_answers(rules: EligibilityRules) -> None:
         ("", None),
     ],
 )
-def test_salaries_are_read_in_dutch_and_english_notation(typed: str, expected: Decimal | None) -> None:
+def test_salaries_are_read_in_dutch_and_english_notation(
+    typed: str, expected: Decimal | None
+) -> None:
     assert parse_salary(typed) == expected
 
 

@@ -11,7 +11,13 @@ import pytest
 from bot.settings import SettingsError, load_settings
 from tests.conftest import REPO
 
-CLEAN_ENV = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK_", "DATABASE_", "TIMEZONE", "DEFAULT_LANGUAGE", "STAFF_", "ADMIN_"))}
+CLEAN_ENV = {
+    k: v
+    for k, v in os.environ.items()
+    if not k.startswith(
+        ("TELEGRAM_", "WEBHOOK_", "DATABASE_", "TIMEZONE", "DEFAULT_LANGUAGE", "STAFF_", "ADMIN_")
+    )
+}
 
 
 def run_cli(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -40,7 +46,9 @@ def run_cli(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
         ({"TELEGRAM_BOT_TOKEN": "1:a", "WEBHOOK_URL": "https://x.example/hook"}, "WEBHOOK_SECRET"),
     ],
 )
-def test_a_bad_setting_ends_with_one_line_and_exit_code_2(env: dict[str, str], variable: str) -> None:
+def test_a_bad_setting_ends_with_one_line_and_exit_code_2(
+    env: dict[str, str], variable: str
+) -> None:
     result = run_cli("run", **env)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()

@@ -47,9 +47,7 @@ def upgrade() -> None:
         sa.Column("processed_at", UtcDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("update_id", name=op.f("pk_processed_updates")),
     )
-    op.create_index(
-        "ix_processed_updates_processed_at", "processed_updates", ["processed_at"]
-    )
+    op.create_index("ix_processed_updates_processed_at", "processed_updates", ["processed_at"])
     op.create_table(
         "faq_gaps",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
