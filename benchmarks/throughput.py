@@ -27,7 +27,7 @@ import tomllib
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -42,6 +42,7 @@ DEFAULT_DATABASE = "sqlite+aiosqlite:////tmp/onestop-bench.sqlite3"
 LOG_DIR = Path("/tmp")
 FIRST_USER_ID = 7_000_001
 READY = "READY"
+SCRIPT = str(Path(__file__).resolve())
 BotKind = Literal["echo", "onestop"]
 Predicate = Callable[[BotMessage], bool]
 
@@ -294,7 +295,7 @@ async def reset_postgres(database_url: str) -> None:
 
 async def reset_database(database_url: str) -> None:
     """Every run starts from an empty database."""
-    if database_url.startswith(("postgresql", "postgres://")):
+    if database_url.startswith("postgresql"):
         await reset_postgres(database_url.replace("postgresql://", "postgresql+asyncpg://", 1))
     else:
         reset_sqlite(database_url)
@@ -357,11 +358,9 @@ class ChildBot:
         self.process = process
 
     @classmethod
-    async def start(
-        cls, kind: BotKind, api_url: str, database_url: str, profile: str
-    ) -> ChildBot:
+    async def start(cls, kind: BotKind, api_url: str, database_url: str, profile: str) -> ChildBot:
         """Spawns the child and waits until it polls."""
-        argv = [str(Path(__file__).resolve()), "--child", kind, "--api-url", api_url]
+        argv = [SCRIPT, "--child", kind, "--api-url", api_url]
         argv += ["--database-url", database_url, "--profile-out", profile]
         process = await asyncio.create_subprocess_exec(
             sys.executable, *argv, stdout=asyncio.subprocess.PIPE, cwd=ROOT
@@ -408,6 +407,7 @@ async def run_phase(scenario: Scenario, options: Options) -> Result:
     """Starts a fresh fake server and bot, drives the users, and returns the figures."""
     if scenario.bot == "onestop":
         await reset_database(options.database_url)
+    log_file(scenario.bot).unlink(missing_ok=True)
     fake = FakeBotApi(token=TOKEN, bot_username=BOT_USERNAME)
     await fake.start()
     window = Window()
@@ -424,9 +424,7 @@ async def run_phase(scenario: Scenario, options: Options) -> Result:
             inbox.push(at, event.message)
 
     fake.add_listener(listen)
-    users = [
-        fake.add_user(FIRST_USER_ID + i, f"User{i}", "en") for i in range(options.users)
-    ]
+    users = [fake.add_user(FIRST_USER_ID + i, f"User{i}", "en") for i in range(options.users)]
     for user in users:
         inboxes[user.id] = Inbox()
     child: ChildBot | None = None
@@ -437,9 +435,7 @@ async def run_phase(scenario: Scenario, options: Options) -> Result:
                 serving(scenario.bot, fake.root_url, options.database_url)
             )
         else:
-            child = await ChildBot.start(
-                scenario.bot, fake.root_url, options.database_url, profile
-            )
+            child = await ChildBot.start(scenario.bot, fake.root_url, options.database_url, profile)
             stack.push_async_callback(child.stop)
         stop = asyncio.Event()
         tasks = [
@@ -459,13 +455,12 @@ async def run_phase(scenario: Scenario, options: Options) -> Result:
         stop.set()
         await asyncio.gather(*tasks)
     await fake.stop()
-    return summarise(scenario, window, options, (bot_cpu_0, bot_cpu_1), gen_cpu_1 - gen_cpu_0)
+    return summarise(scenario, window, (bot_cpu_0, bot_cpu_1), gen_cpu_1 - gen_cpu_0)
 
 
 def summarise(
     scenario: Scenario,
     window: Window,
-    options: Options,
     bot_cpu: tuple[float | None, float | None],
     generator_cpu: float,
 ) -> Result:
@@ -496,7 +491,7 @@ def summarise(
 # -- reporting -----------------------------------------------------------------------------
 
 
-def print_results(results: list[Result], options: Options) -> None:
+def print_results(results: list[Result]) -> None:
     """The table, the per-step latencies and the onestop/echo ratios."""
     print()
     header = (
@@ -537,25 +532,42 @@ def print_results(results: list[Result], options: Options) -> None:
             )
 
 
-def print_profile(path: str, limit: int = 25) -> None:
-    """The bot's hottest functions by own time, and the onestop code by cumulative time."""
+def _package(filename: str) -> str:
+    """Groups profile rows: a library, a folder of the bot, or a standard module."""
+    if filename == "~":
+        return "C builtins"
+    if "site-packages/" in filename:
+        return filename.split("site-packages/", 1)[1].split("/", 1)[0]
+    root = f"{ROOT}/"
+    if filename.startswith(root):
+        return "/".join(filename.removeprefix(root).split("/")[:2])
+    return "stdlib " + Path(filename).stem
+
+
+def print_profile(path: str, limit: int = 20) -> None:
+    """The bot's own (non-idle) time by package and its hottest functions.
+
+    cProfile sees only the event loop thread (not aiosqlite's worker threads), and a
+    coroutine's cumulative time includes its waits, so only own time is summed here.
+    """
     stats = pstats.Stats(path)
-    table: dict[Any, Any] = stats.stats  # type: ignore[attr-defined]
-    rows = [(key, value) for key, value in table.items()]
-    total = sum(value[2] for _, value in rows) or 1.0
-
-    def where(key: tuple[str, int, str]) -> str:
+    table: dict[tuple[str, int, str], tuple[int, int, float, float, object]]
+    table = stats.stats  # type: ignore[attr-defined]
+    idle = sum(value[2] for key, value in table.items() if "epoll" in key[2])
+    busy = [(key, value) for key, value in table.items() if "epoll" not in key[2]]
+    total = sum(value[2] for _, value in busy) or 1.0
+    print(f"\nonestop bot profile ({path}): {total:.2f} s busy, {idle:.2f} s waiting in epoll")
+    by_package: dict[str, float] = {}
+    for key, value in busy:
+        by_package[_package(key[0])] = by_package.get(_package(key[0]), 0.0) + value[2]
+    print("own time by package:")
+    for name, seconds in sorted(by_package.items(), key=lambda kv: kv[1], reverse=True)[:12]:
+        print(f"  {seconds / total:>6.1%}  {name}")
+    print(f"hottest functions by own time, top {limit}:")
+    for key, value in sorted(busy, key=lambda kv: kv[1][2], reverse=True)[:limit]:
         filename, line, name = key
-        short = filename.split("site-packages/")[-1].replace(str(ROOT) + "/", "")
-        return f"{short}:{line}({name})"
-
-    print(f"\nonestop bot profile ({path}), own time, top {limit}:")
-    for key, value in sorted(rows, key=lambda kv: kv[1][2], reverse=True)[:limit]:
-        print(f"  {value[2] / total:>6.1%} {value[3]:>8.2f}s cum  {value[1]:>8d} calls  {where(key)}")
-    print(f"\nonestop code by cumulative time, top {limit}:")
-    ours = [kv for kv in rows if kv[0][0].startswith(str(ROOT / "bot"))]
-    for key, value in sorted(ours, key=lambda kv: kv[1][3], reverse=True)[:limit]:
-        print(f"  {value[3] / total:>6.1%} cum {value[1]:>8d} calls  {where(key)}")
+        short = filename.split("site-packages/")[-1].replace(f"{ROOT}/", "")
+        print(f"  {value[2] / total:>6.1%} {value[1]:>9d} calls  {short}:{line}({name})")
 
 
 async def main_async(options: Options) -> None:
@@ -579,7 +591,7 @@ async def main_async(options: Options) -> None:
     for kind in options.bots:
         print(f"running {kind} ...", flush=True)
         results.append(await run_phase(scenarios[kind], options))
-    print_results(results, options)
+    print_results(results)
     if options.profile and "onestop" in options.bots:
         print_profile(options.profile)
 
@@ -598,9 +610,7 @@ def parse_args(argv: Sequence[str] | None = None) -> tuple[argparse.Namespace, O
         default=DEFAULT_DATABASE,
         help="the onestop bot's database; its public schema is dropped first on PostgreSQL",
     )
-    parser.add_argument(
-        "--in-process", action="store_true", help="run the bots in this process"
-    )
+    parser.add_argument("--in-process", action="store_true", help="run the bots in this process")
     parser.add_argument(
         "--profile",
         nargs="?",

@@ -43,7 +43,13 @@ class Runtime:
 def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
     """Wires the production objects; the same factory serves `onestop run`, the shell and tests."""
     database = Database(settings.database_url)
-    ctx = DialogContext.load(settings.content_dir, settings.zone, settings.default_language)
+    ctx = DialogContext.load(
+        settings.content_dir,
+        settings.zone,
+        settings.default_language,
+        staff_chat_id=settings.staff_chat_id,
+        admin_ids=settings.admin_user_ids,
+    )
     conversations = Conversations(database, ctx, clock or SystemClock(), route)
     api = settings.telegram_api_url
     application = (

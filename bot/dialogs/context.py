@@ -14,11 +14,14 @@ from bot.content.eligibility import (
     load_salary_table,
 )
 from bot.content.faq import load_faq
+from bot.content.locations import load_locations
 from bot.content.sponsors import load_register
 from bot.domain.eligibility import EligibilityRules, SalaryTable
 from bot.domain.faq import FaqIndex
 from bot.domain.language import Language
+from bot.domain.locations import Location
 from bot.domain.sponsors import SponsorRegister
+from bot.domain.working_days import WorkingDays
 
 
 @dataclass(frozen=True)
@@ -34,12 +37,25 @@ class DialogContext:
     faq: FaqIndex
     zone: ZoneInfo
     default_language: Language
+    locations: dict[str, Location]
+    working_days: dict[str, WorkingDays]
+    staff_chat_id: int | None = None
+    admin_ids: tuple[int, ...] = ()
 
     @classmethod
-    def load(cls, content_dir: Path, zone: ZoneInfo, default_language: Language) -> DialogContext:
+    def load(
+        cls,
+        content_dir: Path,
+        zone: ZoneInfo,
+        default_language: Language,
+        *,
+        staff_chat_id: int | None = None,
+        admin_ids: tuple[int, ...] = (),
+    ) -> DialogContext:
         """Reads content/; any inconsistency stops the start with a clear error."""
         municipalities = load_municipalities(content_dir)
         salary, salary_routes = load_salary_table(content_dir)
+        locations = load_locations(content_dir, tuple(m.id for m in municipalities))
         return cls(
             catalog=Catalog.load(content_dir),
             rules=load_rules(content_dir, tuple(m.id for m in municipalities)),
@@ -50,7 +66,18 @@ class DialogContext:
             faq=FaqIndex(load_faq(content_dir)),
             zone=zone,
             default_language=default_language,
+            locations=locations,
+            working_days={key: WorkingDays(loc) for key, loc in locations.items()},
+            staff_chat_id=staff_chat_id,
+            admin_ids=admin_ids,
         )
+
+    def location_for(self, municipality_id: str) -> Location:
+        """The location serving a municipality, else the first one configured."""
+        for location in self.locations.values():
+            if municipality_id in location.municipalities:
+                return location
+        return next(iter(self.locations.values()))
 
     def municipality_name(self, municipality_id: str) -> str | None:
         """The display name of a municipality id."""

@@ -48,15 +48,15 @@ class EligibilityFlow:
 
     name = FLOW
 
-    def start(self, turn: Turn) -> None:
+    async def start(self, turn: Turn) -> None:
         """Begins the check from the first question."""
         first = turn.ctx.rules.next_question({})
         assert first is not None
         turn.dialog = turn.dialog.start(FLOW, first.id)
         turn.say(turn.t("eligibility.intro"))
-        self.prompt(turn)
+        await self.prompt(turn)
 
-    def prompt(self, turn: Turn) -> None:
+    async def prompt(self, turn: Turn) -> None:
         """Asks the current question with its buttons and Back."""
         assert turn.dialog.step is not None
         question = turn.ctx.rules.question(turn.dialog.step)
@@ -78,15 +78,15 @@ class EligibilityFlow:
     async def on_button(self, turn: Turn, step: str, value: str) -> None:
         """Records a tapped answer, or goes back."""
         if value == BACK:
-            self._back(turn)
+            await self._back(turn)
             return
         question = turn.ctx.rules.question(step)
         if value not in question.options:
             turn.toast = turn.label("errors.stale_button")
-            self.prompt(turn)
+            await self.prompt(turn)
             return
         turn.clear_tapped_keyboard = True
-        self._record(turn, question.id, {question.id: value})
+        await self._record(turn, question.id, {question.id: value})
 
     async def on_text(self, turn: Turn, text: str) -> bool:
         """Takes a typed KvK number at the KvK step; other steps want buttons."""
@@ -112,33 +112,33 @@ class EligibilityFlow:
         if register.sample:
             turn.say(turn.t("eligibility.kvk.sample_note"))
         registered = "yes" if organisation is not None else "no"
-        self._record(turn, step, {step: kvk, "kvk_registered": registered})
+        await self._record(turn, step, {step: kvk, "kvk_registered": registered})
         return True
 
-    def _record(self, turn: Turn, step: str, answers: dict[str, object]) -> None:
+    async def _record(self, turn: Turn, step: str, answers: dict[str, object]) -> None:
         merged = {**turn.dialog.answers, **answers}
         decision = turn.ctx.rules.decide(merged)
         if decision is not None:
             turn.dialog = turn.dialog.answer(**answers)
-            self._conclude(turn, decision)
+            await self._conclude(turn, decision)
             return
         following = turn.ctx.rules.next_question(merged)
         assert following is not None, "rules end without an outcome"
         turn.dialog = turn.dialog.advance(following.id, **answers)
-        self.prompt(turn)
+        await self.prompt(turn)
 
-    def _back(self, turn: Turn) -> None:
+    async def _back(self, turn: Turn) -> None:
         if not turn.dialog.history:
-            self.prompt(turn)
+            await self.prompt(turn)
             return
         previous = turn.dialog.back()
         dropped = {previous.step, "kvk_registered" if previous.step == "kvk" else ""}
         answers = {k: v for k, v in previous.answers.items() if k not in dropped}
         turn.dialog = replace(previous, answers=answers)
         turn.clear_tapped_keyboard = True
-        self.prompt(turn)
+        await self.prompt(turn)
 
-    def _conclude(self, turn: Turn, decision: Decision) -> None:
+    async def _conclude(self, turn: Turn, decision: Decision) -> None:
         answers = {k: str(v) for k, v in turn.dialog.answers.items()}
         outcome = decision.outcome
         parts = [
@@ -162,5 +162,8 @@ class EligibilityFlow:
         if route in turn.ctx.salary_routes:
             buttons.append((Button(turn.label("eligibility.salary_offer"), f"s:{route}"),))
         buttons.append((Button(turn.label("eligibility.restart"), "m:elig"), menu_button(turn)))
+        await turn.uow.eligibility.save(
+            turn.incoming.user_id, outcome.id, outcome.category, answers, turn.now
+        )
         turn.dialog = turn.dialog.end()
         turn.say(Markup("\n\n".join(parts)), tuple(buttons))

@@ -12,7 +12,7 @@ class Flow(Protocol):
 
     name: str
 
-    def prompt(self, turn: Turn) -> None:
+    async def prompt(self, turn: Turn) -> None:
         """Asks the current step's question again (after an interruption or a language switch)."""
 
     async def on_button(self, turn: Turn, step: str, value: str) -> None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from bot.dialogs.keyboards import grid
 from bot.dialogs.turn import Button, Keyboard, Turn
 
-MENU_ITEMS = ("elig", "ask", "lang", "help")
+MENU_ITEMS = ("elig", "book", "mine", "ask", "lang", "help")
 LABEL_KEYS = {
     "elig": "menu.eligibility",
+    "book": "menu_more.book",
+    "mine": "menu_more.mine",
     "ask": "menu.ask",
     "lang": "menu.language",
     "help": "menu.help",
@@ -17,7 +19,7 @@ LABEL_KEYS = {
 def menu_keyboard(turn: Turn) -> Keyboard:
     """The menu's buttons in the user's language."""
     buttons = [Button(turn.label(LABEL_KEYS[item]), f"m:{item}") for item in MENU_ITEMS]
-    return (*grid(buttons[:2], 1), tuple(buttons[2:]))
+    return (*grid(buttons[:4], 1), tuple(buttons[4:]))
 
 
 def menu_button(turn: Turn) -> Button:

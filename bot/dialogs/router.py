@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from bot.dialogs.appointment import BOOKING, on_action, show_mine
 from bot.dialogs.eligibility import EligibilityFlow
 from bot.dialogs.flow import Flow
 from bot.dialogs.keyboards import parse_flow_data
@@ -15,7 +16,7 @@ from bot.domain.language import LANGUAGES, Language, parse_language
 
 ELIGIBILITY = EligibilityFlow()
 SALARY = SalaryFlow()
-FLOWS: dict[str, Flow] = {ELIGIBILITY.name: ELIGIBILITY, SALARY.name: SALARY}
+FLOWS: dict[str, Flow] = {ELIGIBILITY.name: ELIGIBILITY, SALARY.name: SALARY, BOOKING.name: BOOKING}
 COMMANDS = ("start", "menu", "help", "language", "cancel")
 LANGUAGE_NAMES: dict[Language, str] = {"nl": "🇳🇱 Nederlands", "en": "🇬🇧 English"}
 
@@ -32,16 +33,16 @@ async def route(turn: Turn) -> None:
     else:
         turn.handler = "unsupported"
         turn.say(turn.t("errors.unsupported"))
-        resume(turn)
+        await resume(turn)
 
 
-def resume(turn: Turn) -> None:
+async def resume(turn: Turn) -> None:
     """Asks the current question again so the user can pick up where they were."""
     flow = FLOWS.get(turn.dialog.flow or "")
     if flow is None or not turn.dialog.active:
         return
     turn.say(turn.t("start.resume"))
-    flow.prompt(turn)
+    await flow.prompt(turn)
 
 
 async def _command(turn: Turn) -> None:
@@ -52,15 +53,15 @@ async def _command(turn: Turn) -> None:
         name = turn.incoming.first_name or "👋"
         if turn.dialog.active:
             turn.say(turn.t(key, name=name))
-            resume(turn)
+            await resume(turn)
         else:
             show_menu(turn, key, name=name)
     elif command == "menu":
         show_menu(turn)
-        resume(turn)
+        await resume(turn)
     elif command == "help":
         turn.say(turn.t("help.text"))
-        resume(turn)
+        await resume(turn)
     elif command == "language":
         ask_language(turn)
     elif command == "cancel":
@@ -71,7 +72,7 @@ async def _command(turn: Turn) -> None:
             show_menu(turn, "cancel.nothing")
     else:
         show_menu(turn, "errors.unknown_command", command="/" + command)
-        resume(turn)
+        await resume(turn)
 
 
 def ask_language(turn: Turn) -> None:
@@ -82,12 +83,12 @@ def ask_language(turn: Turn) -> None:
     )
 
 
-def switch_language(turn: Turn, lang: Language) -> None:
+async def switch_language(turn: Turn, lang: Language) -> None:
     """Remembers the choice and carries on in the new language."""
     turn.profile = replace(turn.profile, language=lang, language_chosen=True)
     if turn.dialog.active:
         turn.say(turn.t("language.changed"))
-        resume(turn)
+        await resume(turn)
     else:
         show_menu(turn, "language.changed")
 
@@ -100,52 +101,58 @@ async def _button(turn: Turn) -> None:
         await _menu(turn, rest)
     elif prefix == "l" and (lang := parse_language(rest)) is not None:
         turn.clear_tapped_keyboard = True
-        switch_language(turn, lang)
+        await switch_language(turn, lang)
     elif prefix == "f":
         await _flow_button(turn, data)
     elif prefix == "s":
-        SALARY.start(turn, rest)
+        await SALARY.start(turn, rest)
+    elif prefix == "a":
+        await on_action(turn, rest)
+    elif prefix == "n":
+        turn.toast = turn.label("booking.unavailable_toast") if rest else ""
     elif prefix == "q":
         show_entry(turn, rest)
     elif prefix == "v" and rest[-2:] in (":y", ":n"):
         record_vote(turn, rest[:-2], rest.endswith(":y"))
     else:
-        _stale(turn)
+        await _stale(turn)
 
 
 async def _menu(turn: Turn, item: str) -> None:
     if item == "elig":
-        ELIGIBILITY.start(turn)
+        await ELIGIBILITY.start(turn)
     elif item == "ask":
         turn.say(turn.t("menu.ask_hint"))
     elif item == "lang":
         other: Language = "en" if turn.lang == "nl" else "nl"
-        switch_language(turn, other)
+        await switch_language(turn, other)
     elif item == "help":
         turn.say(turn.t("help.text"))
     elif item == "menu":
         show_menu(turn)
     elif item == "book":
-        turn.say(turn.t("eligibility.book_text"))
+        await BOOKING.start(turn)
+    elif item == "mine":
+        await show_mine(turn)
     else:
-        _stale(turn)
+        await _stale(turn)
 
 
 async def _flow_button(turn: Turn, data: str) -> None:
     parsed = parse_flow_data(data)
     dialog = turn.dialog
     if parsed is None or not dialog.active or (parsed[0], parsed[1]) != (dialog.flow, dialog.step):
-        _stale(turn)
+        await _stale(turn)
         return
     flow_name, step, value = parsed
     await FLOWS[flow_name].on_button(turn, step, value)
 
 
-def _stale(turn: Turn) -> None:
+async def _stale(turn: Turn) -> None:
     """Refuses an old or forged button without changing anything, and shows where we are."""
     turn.toast = turn.label("errors.stale_button")
     if turn.dialog.active:
-        resume(turn)
+        await resume(turn)
 
 
 async def _text(turn: Turn) -> None:
@@ -156,4 +163,4 @@ async def _text(turn: Turn) -> None:
             return
     turn.handler = "question"
     await answer_question(turn, turn.incoming.text)
-    resume(turn)
+    await resume(turn)

@@ -17,7 +17,7 @@ class SalaryFlow:
 
     name = FLOW
 
-    def start(self, turn: Turn, route: str) -> None:
+    async def start(self, turn: Turn, route: str) -> None:
         """Begins for the HSM or Blue Card route."""
         if route not in turn.ctx.salary_routes or route not in SALARY_BANDS:
             turn.toast = turn.label("errors.stale_button")
@@ -28,9 +28,9 @@ class SalaryFlow:
             return
         turn.dialog = turn.dialog.start(FLOW, "band", {"route": route})
         turn.say(turn.t("eligibility.salary.intro", year=year.year))
-        self.prompt(turn)
+        await self.prompt(turn)
 
-    def prompt(self, turn: Turn) -> None:
+    async def prompt(self, turn: Turn) -> None:
         """Asks for the criterion or the amount."""
         route = str(turn.dialog.answers.get("route", ""))
         if turn.dialog.step == "band":
@@ -58,7 +58,7 @@ class SalaryFlow:
             turn.dialog = turn.dialog.advance("amount", band=value)
         else:
             turn.toast = turn.label("errors.stale_button")
-        self.prompt(turn)
+        await self.prompt(turn)
 
     async def on_text(self, turn: Turn, text: str) -> bool:
         """Takes the amount and gives the verdict."""

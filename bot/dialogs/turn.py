@@ -103,6 +103,10 @@ class Turn:
         """Queues a message for the user."""
         self.replies.append(Reply(text=text, buttons=buttons, edit=edit))
 
+    def tell(self, chat_id: int, text: Markup, buttons: Keyboard = ()) -> None:
+        """Queues a message for another chat (staff, or another user)."""
+        self.replies.append(Reply(text=text, buttons=buttons, chat_id=chat_id))
+
     def send_document(self, document: Document) -> None:
         """Queues a file for the user."""
         self.replies.append(Reply(text=Markup(""), document=document))

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TextIO
 
-from bot.fakebotapi import BotEvent, BotMessage, FakeBotApi, SimUser
+from bot.fakebotapi import BotEvent, BotMessage, Button, FakeBotApi, SimUser
 from bot.logs import setup_logging
 from bot.settings import Settings
 
@@ -42,11 +42,12 @@ class Transcript:
 
     def _show(self, message: BotMessage, *, edited: bool) -> None:
         content = message.content
-        if edited and self.shown.get(message.message_id) == content:
+        seen = f"{content}\n{message.buttons()}"
+        if edited and self.shown.get(message.message_id) == seen:
             if self.choices is not None and self.choices.message_id == message.message_id:
                 self.choices = message if message.buttons() else None
             return
-        self.shown[message.message_id] = content
+        self.shown[message.message_id] = seen
         if message.document is not None:
             path = self._save(message)
             self._print(f"bot> [file] {path}" + (f"\n     {content}" if content else ""))
@@ -56,8 +57,36 @@ class Transcript:
             self._print(prefix + lines[0] + "".join(f"\n     {line}" for line in lines[1:]))
         if message.buttons():
             self.choices = message
-            for number, label in enumerate(message.buttons(), start=1):
-                self._print(f"     [{number}] {label}")
+            self._print_keyboard(message)
+
+    def _print_keyboard(self, message: BotMessage) -> None:
+        """One line per keyboard row; only buttons that do something get a number."""
+        number = 0
+        rows = message.inline_keyboard or [
+            [Button(label, label) for label in row] for row in message.reply_keyboard or []
+        ]
+        for row in rows:
+            cells = []
+            for button in row:
+                if button.callback_data == "n:" or not button.text.strip():
+                    cells.append(button.text.strip() or " ")
+                    continue
+                number += 1
+                cells.append(f"[{number}] {button.text}")
+            self._print("     " + "  ".join(cells))
+
+    def actionable(self) -> list[str]:
+        """The labels a number picks, in the order they were numbered."""
+        if self.choices is None:
+            return []
+        if self.choices.inline_keyboard is None:
+            return self.choices.buttons()
+        return [
+            b.text
+            for row in self.choices.inline_keyboard
+            for b in row
+            if b.callback_data != "n:" and b.text.strip()
+        ]
 
     def _save(self, message: BotMessage) -> Path:
         assert message.document is not None
@@ -71,7 +100,7 @@ class Transcript:
         """The button label a line picks (by number or by label), else None."""
         if self.choices is None:
             return None
-        labels = self.choices.buttons()
+        labels = self.actionable()
         if line.isdigit() and 1 <= int(line) <= len(labels):
             return labels[int(line) - 1]
         for label in labels:

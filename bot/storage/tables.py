@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    CheckConstraint,
+    Date,
     DateTime,
     Dialect,
+    ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
     TypeDecorator,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -98,3 +103,97 @@ class FaqGapRow(Base):
     text: Mapped[str] = mapped_column(String(300))
     language: Mapped[str] = mapped_column(String(2))
     asked_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+
+class EligibilityRow(Base):
+    """A user's latest eligibility outcome; booking requires a positive one."""
+
+    __tablename__ = "eligibility_results"
+
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    outcome: Mapped[str] = mapped_column(String(40))
+    category: Mapped[str] = mapped_column(String(20))
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    decided_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class BookingRow(Base):
+    """One visit to a location for a party; its times are in booking_cells and visits."""
+
+    __tablename__ = "bookings"
+    __table_args__ = (
+        Index(
+            "uq_bookings_one_active_per_user",
+            "user_id",
+            unique=True,
+            sqlite_where=text("status = 'active'"),
+            postgresql_where=text("status = 'active'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    reference: Mapped[str] = mapped_column(String(12), unique=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    location_id: Mapped[str] = mapped_column(String(40))
+    day: Mapped[date] = mapped_column(Date, index=True)
+    start_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    end_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    visits: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    party: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    language: Mapped[str] = mapped_column(String(2))
+    status: Mapped[str] = mapped_column(String(12), default="active")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class BookingCellRow(Base):
+    """A unit of desk capacity a booking holds, so it can be released exactly."""
+
+    __tablename__ = "booking_cells"
+
+    booking_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("bookings.id", ondelete="CASCADE"), primary_key=True
+    )
+    desk: Mapped[str] = mapped_column(String(40), primary_key=True)
+    slot_start: Mapped[datetime] = mapped_column(UtcDateTime, primary_key=True)
+
+
+class SlotUsageRow(Base):
+    """How many counters of a desk are taken in a slot; the CHECK is what prevents overbooking."""
+
+    __tablename__ = "slot_usage"
+    __table_args__ = (CheckConstraint("used >= 0 AND used <= capacity", name="within_capacity"),)
+
+    location_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    desk: Mapped[str] = mapped_column(String(40), primary_key=True)
+    slot_start: Mapped[datetime] = mapped_column(UtcDateTime, primary_key=True)
+    used: Mapped[int] = mapped_column(Integer, default=0)
+    capacity: Mapped[int] = mapped_column(Integer)
+
+
+class ClosureRow(Base):
+    """A day range staff closed, for a whole location or one desk."""
+
+    __tablename__ = "closures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    location_id: Mapped[str] = mapped_column(String(40), index=True)
+    desk: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(200))
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class WaitlistRow(Base):
+    """A booked user who wants to hear about an earlier day."""
+
+    __tablename__ = "waitlist"
+
+    booking_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("bookings.id", ondelete="CASCADE"), primary_key=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    notified_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)

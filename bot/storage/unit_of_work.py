@@ -6,6 +6,12 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.storage.bookings import (
+    BookingRepository,
+    ClosureRepository,
+    EligibilityRepository,
+    WaitlistRepository,
+)
 from bot.storage.database import Database
 from bot.storage.repositories import (
     DialogRepository,
@@ -24,6 +30,10 @@ class UnitOfWork:
     dialogs: DialogRepository
     updates: UpdateLog
     faq_gaps: FaqGapRepository
+    bookings: BookingRepository
+    eligibility: EligibilityRepository
+    closures: ClosureRepository
+    waitlist: WaitlistRepository
 
     def __init__(self, database: Database) -> None:
         self._database = database
@@ -35,6 +45,10 @@ class UnitOfWork:
         self.dialogs = DialogRepository(self.session)
         self.updates = UpdateLog(self.session)
         self.faq_gaps = FaqGapRepository(self.session)
+        self.bookings = BookingRepository(self.session)
+        self.eligibility = EligibilityRepository(self.session)
+        self.closures = ClosureRepository(self.session)
+        self.waitlist = WaitlistRepository(self.session)
         return self
 
     async def __aexit__(

@@ -1,0 +1,177 @@
+"""'My appointment': view, reschedule, cancel, remove a member, waitlist, calendar file."""
+
+from __future__ import annotations
+
+from bot.content.catalog import Markup, escape, format_day
+from bot.dialogs.booking import (
+    BookingFlow,
+    calendar_document,
+    checklist,
+    describe,
+    notify_waitlist,
+    party_names,
+)
+from bot.dialogs.menu import menu_button
+from bot.dialogs.turn import Button, Turn
+from bot.domain.booking import Booking
+from bot.domain.itinerary import available_starts
+from bot.services import booking as booking_service
+
+BOOKING = BookingFlow()
+
+
+async def show_mine(turn: Turn) -> None:
+    """The user's booking with what they can do with it."""
+    booking = await turn.uow.bookings.active_for_user(turn.incoming.user_id)
+    if booking is None:
+        turn.say(
+            turn.t("booking.mine.none"),
+            ((Button(turn.label("menu_more.book"), "m:book"),), (menu_button(turn),)),
+        )
+        return
+    location = turn.ctx.locations[booking.location_id]
+    ref = booking.reference
+    waiting = await turn.uow.waitlist.is_waiting(booking.id)
+    text = Markup(
+        "\n\n".join(
+            [
+                turn.t("booking.mine.title", reference=ref),
+                describe(turn, booking.day, booking.visits, location),
+                f"📍 {escape(location.name)}, {escape(location.address)}",
+                turn.t("booking.mine.party", names=", ".join(party_names(turn, booking.party))),
+                checklist(turn, booking.party),
+            ]
+        )
+    )
+    rows = [
+        (Button(turn.label("booking.mine.reschedule"), f"a:r:{ref}"),),
+        (
+            Button(
+                turn.label(
+                    "booking.mine.waitlist_leave" if waiting else "booking.mine.waitlist_join"
+                ),
+                f"a:w:{ref}",
+            ),
+        ),
+        (Button(turn.label("booking.mine.ics"), f"a:i:{ref}"),),
+        (Button(turn.label("booking.mine.cancel"), f"a:c:{ref}"),),
+    ]
+    if booking.party_size > 1:
+        rows.insert(1, (Button(turn.label("booking.mine.remove_member"), f"a:m:{ref}"),))
+    rows.append((menu_button(turn),))
+    turn.say(text, tuple(rows))
+
+
+async def on_action(turn: Turn, rest: str) -> None:
+    """Handles 'a:<action>:<reference>[:<member>]', only for the user's own active booking."""
+    action, _, tail = rest.partition(":")
+    reference, _, member = tail.partition(":")
+    booking = await turn.uow.bookings.active_for_user(turn.incoming.user_id)
+    if booking is None or booking.reference != reference:
+        turn.toast = turn.label("booking.mine.not_yours")
+        turn.say(turn.t("booking.mine.not_yours"), ((menu_button(turn),),))
+        return
+    location = turn.ctx.locations[booking.location_id]
+    if action == "r":
+        await BOOKING.start_reschedule(turn, booking)
+    elif action == "i":
+        turn.send_document(calendar_document(turn, booking, location))
+    elif action == "w":
+        await _toggle_waitlist(turn, booking)
+    elif action == "c":
+        turn.say(
+            turn.t(
+                "booking.mine.cancel_question",
+                reference=reference,
+                day=format_day(booking.day, turn.lang),
+            ),
+            (
+                (Button(turn.label("booking.mine.cancel_yes"), f"a:cy:{reference}"),),
+                (Button(turn.label("booking.mine.cancel_no"), f"a:cn:{reference}"),),
+            ),
+        )
+    elif action == "cy":
+        turn.clear_tapped_keyboard = True
+        await booking_service.cancel(turn.uow, location, booking, turn.now)
+        turn.say(turn.t("booking.mine.cancelled", reference=reference), ((menu_button(turn),),))
+        await notify_waitlist(turn, location, booking.day)
+    elif action == "cn":
+        turn.clear_tapped_keyboard = True
+        turn.say(turn.t("booking.mine.kept"), ((menu_button(turn),),))
+    elif action == "m":
+        _ask_member(turn, booking)
+    elif action in ("mx", "my") and member.isdigit() and 0 < int(member) < booking.party_size:
+        if action == "mx":
+            _confirm_member(turn, booking, int(member))
+        else:
+            await _remove_member(turn, booking, int(member))
+    else:
+        turn.toast = turn.label("errors.stale_button")
+
+
+def _ask_member(turn: Turn, booking: Booking) -> None:
+    names = party_names(turn, booking.party)
+    rows = tuple(
+        (Button(name, f"a:mx:{booking.reference}:{index}"),)
+        for index, name in enumerate(names)
+        if index > 0
+    )
+    turn.say(turn.t("booking.mine.remove_question"), (*rows, (menu_button(turn),)))
+
+
+def _confirm_member(turn: Turn, booking: Booking, index: int) -> None:
+    name = party_names(turn, booking.party)[index]
+    turn.say(
+        turn.t("booking.mine.remove_confirm", name=name, reference=booking.reference),
+        (
+            (Button(turn.label("booking.mine.remove_yes"), f"a:my:{booking.reference}:{index}"),),
+            (Button(turn.label("booking.mine.cancel_no"), f"a:cn:{booking.reference}"),),
+        ),
+    )
+
+
+async def _remove_member(turn: Turn, booking: Booking, index: int) -> None:
+    """Keeps the same start for the smaller party, in one savepoint, or changes nothing."""
+    turn.clear_tapped_keyboard = True
+    name = party_names(turn, booking.party)[index]
+    party = booking.party[:index] + booking.party[index + 1 :]
+    location = turn.ctx.locations[booking.location_id]
+    found = await booking_service.availability(
+        turn.uow,
+        location,
+        turn.ctx.working_days[location.id],
+        len(party),
+        turn.today,
+        ignore=booking,
+    )
+    start = booking.visits[0].start
+    options = available_starts(found.location, booking.day, len(party), found.usage)
+    itinerary = next((i for i in options if i.visits[0].start == start), None)
+    if itinerary is None:
+        turn.say(turn.t("booking.mine.remove_does_not_fit"), ((menu_button(turn),),))
+        return
+    try:
+        changed = await booking_service.reschedule(
+            turn.uow, location, booking, itinerary, party=party, now=turn.now
+        )
+    except booking_service.SlotTaken:
+        turn.say(turn.t("booking.mine.remove_does_not_fit"), ((menu_button(turn),),))
+        return
+    turn.say(
+        Markup(
+            f"{turn.t('booking.mine.removed', name=name)}\n\n"
+            f"{describe(turn, changed.day, changed.visits, location)}"
+        ),
+        ((Button(turn.label("menu_more.mine"), "m:mine"),),),
+    )
+    await notify_waitlist(turn, location, booking.day)
+
+
+async def _toggle_waitlist(turn: Turn, booking: Booking) -> None:
+    if await turn.uow.waitlist.is_waiting(booking.id):
+        await turn.uow.waitlist.leave(booking.id)
+        turn.toast = turn.label("booking.mine.waitlist_left")
+    else:
+        await turn.uow.waitlist.join(booking.id, turn.now)
+        turn.toast = turn.label("booking.mine.waitlist_joined")
+    await show_mine(turn)
