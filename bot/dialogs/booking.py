@@ -52,9 +52,8 @@ def itinerary_lines(turn: Turn, visits: Sequence[_Timed], zone_name: str) -> str
 
 def describe(turn: Turn, day: date, visits: Sequence[_Timed], location: Location) -> Markup:
     """The day and its itinerary."""
-    return Markup(
-        f"<b>{escape(format_day(day, turn.lang))}</b>\n{itinerary_lines(turn, visits, location.timezone)}"
-    )
+    heading = f"<b>{escape(format_day(day, turn.lang))}</b>"
+    return Markup(f"{heading}\n{itinerary_lines(turn, visits, location.timezone)}")
 
 
 def party_names(turn: Turn, party: tuple[PartyMember, ...]) -> list[str]:
@@ -375,11 +374,8 @@ class BookingFlow:
         turn.dialog = turn.dialog.end()
         details = describe(turn, booking.day, booking.visits, location)
         if old is not None:
-            turn.say(
-                Markup(
-                    f"{turn.t('booking.mine.rescheduled', reference=booking.reference)}\n\n{details}"
-                )
-            )
+            done = turn.t("booking.mine.rescheduled", reference=booking.reference)
+            turn.say(Markup(f"{done}\n\n{details}"))
             await notify_waitlist(turn, location, old.day)
         else:
             turn.say(
