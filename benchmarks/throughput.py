@@ -179,6 +179,22 @@ class Window:
         return self.begin <= at <= self.end
 
 
+@dataclass(frozen=True)
+class Traffic:
+    """The Bot API calls the fake server answered during the window."""
+
+    calls: int  # everything but getUpdates
+    polls: int  # getUpdates
+    refused: int  # answers other than 200, which a healthy run never gets
+
+    @classmethod
+    def snapshot(cls, fake: FakeBotApi) -> Traffic:
+        """Reads the fake's request log, reset when the window began."""
+        polls = len(fake.requests_for("getUpdates"))
+        refused = sum(n for status, n in fake.status_counts.items() if status != 200)
+        return cls(len(fake.requests) - polls, polls, refused)
+
+
 @dataclass
 class Result:
     """What one bot's phase printed, for the comparison at the end."""
@@ -190,6 +206,9 @@ class Result:
     p95: float
     p99: float
     errors: int
+    calls_per_input: float
+    polls: int
+    refused: int
     bot_cpu: float | None
     generator_cpu: float
     by_step: dict[str, list[float]]
@@ -445,22 +464,25 @@ async def run_phase(scenario: Scenario, options: Options) -> Result:
             for user in users
         ]
         await asyncio.sleep(options.warmup)
+        fake.reset_counters()
         window.begin = time.perf_counter()
         bot_cpu_0 = child.cpu_seconds() if child else None
         gen_cpu_0 = time.process_time()
         await asyncio.sleep(options.seconds)
         window.end = time.perf_counter()
+        traffic = Traffic.snapshot(fake)
         bot_cpu_1 = child.cpu_seconds() if child else None
         gen_cpu_1 = time.process_time()
         stop.set()
         await asyncio.gather(*tasks)
     await fake.stop()
-    return summarise(scenario, window, (bot_cpu_0, bot_cpu_1), gen_cpu_1 - gen_cpu_0)
+    return summarise(scenario, window, traffic, (bot_cpu_0, bot_cpu_1), gen_cpu_1 - gen_cpu_0)
 
 
 def summarise(
     scenario: Scenario,
     window: Window,
+    traffic: Traffic,
     bot_cpu: tuple[float | None, float | None],
     generator_cpu: float,
 ) -> Result:
@@ -482,6 +504,9 @@ def summarise(
         p95=percentile(latencies, 95),
         p99=percentile(latencies, 99),
         errors=window.errors,
+        calls_per_input=traffic.calls / max(len(answered), 1),
+        polls=traffic.polls,
+        refused=traffic.refused,
         bot_cpu=used,
         generator_cpu=generator_cpu / elapsed,
         by_step=by_step,
@@ -496,7 +521,7 @@ def print_results(results: list[Result]) -> None:
     print()
     header = (
         f"{'bot':<8} {'replies/s':>10} {'msgs/s':>8} {'p50 ms':>8} {'p95 ms':>8} "
-        f"{'p99 ms':>8} {'errors':>6} {'bot CPU':>8} {'gen CPU':>8}"
+        f"{'p99 ms':>8} {'calls/in':>8} {'errors':>6} {'bot CPU':>8} {'gen CPU':>8}"
     )
     print(header)
     print("-" * len(header))
@@ -504,12 +529,15 @@ def print_results(results: list[Result]) -> None:
         bot_cpu = "n/a" if r.bot_cpu is None else f"{r.bot_cpu:.0%}"
         print(
             f"{r.bot:<8} {r.replies_per_s:>10.1f} {r.messages_per_s:>8.1f} {r.p50:>8.1f} "
-            f"{r.p95:>8.1f} {r.p99:>8.1f} {r.errors:>6d} {bot_cpu:>8} {r.generator_cpu:>8.0%}"
+            f"{r.p95:>8.1f} {r.p99:>8.1f} {r.calls_per_input:>8.2f} {r.errors + r.refused:>6d} "
+            f"{bot_cpu:>8} {r.generator_cpu:>8.0%}"
         )
     print()
     print("replies/s: inputs whose first reply arrived in the window, per second;")
-    print("msgs/s: every message the bot sent; CPU: share of one core over the window")
-    print("(gen = load generator plus fake Bot API, the process printing this).")
+    print("msgs/s: every message the bot sent; calls/in: Bot API calls per input, getUpdates")
+    print("not counted; errors: inputs without a reply in time plus non-200 API answers;")
+    print("CPU: share of one core over the window (gen = load generator plus fake Bot API,")
+    print("the process printing this; with --in-process it runs the bot too).")
     for r in results:
         print(f"\n{r.bot}: latency to the first reply by input (ms)")
         for name, values in r.by_step.items():
@@ -587,6 +615,10 @@ async def main_async(options: Options) -> None:
     scenarios = {"echo": echo_scenario(), "onestop": onestop_scenario()}
     steps = ", ".join(step.name for step in scenarios["onestop"].steps)
     print(f"loop per user: {steps} (echo: the same texts; taps press its one button)")
+    if options.in_process:
+        from bot.logs import setup_logging
+
+        setup_logging("INFO", LOG_DIR / "onestop-bench-in-process.log")
     results = []
     for kind in options.bots:
         print(f"running {kind} ...", flush=True)

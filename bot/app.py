@@ -60,7 +60,7 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
         .concurrent_updates(PerChatUpdateProcessor(256))
         .build()
     )
-    install(application, conversations)
+    install(application, conversations, settings.staff_chat_id)
     return Runtime(settings, database, ctx, conversations, application)
 
 

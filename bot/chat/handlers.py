@@ -18,7 +18,11 @@ from bot.services.conversations import Conversations
 log = logging.getLogger(__name__)
 
 
-def install(application: Application, conversations: Conversations) -> None:  # type: ignore[type-arg]
+def install(
+    application: Application,  # type: ignore[type-arg]
+    conversations: Conversations,
+    staff_chat_id: int | None,
+) -> None:
     """Registers the handlers in the order they are tried."""
 
     async def on_input(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -27,7 +31,7 @@ def install(application: Application, conversations: Conversations) -> None:  # 
         incoming = incoming_from(update)
         if incoming is None:
             return
-        if not incoming.private:
+        if not incoming.private and incoming.chat_id != staff_chat_id:
             record.handler = "group:ignored"
             return
         outcome = await conversations.handle(incoming)

@@ -77,6 +77,7 @@ class _Checker:
         self.where = f"{path}: location {location_id!r}"
 
     def require(self, ok: bool, field: str, message: str) -> None:
+        """Fails with a message an editor of the TOML file can act on."""
         if not ok:
             raise ValueError(f"{self.where}: {field}: {message}")
 
@@ -111,6 +112,7 @@ def _intervals(check: _Checker, field: str, texts: list[str], slot: int) -> tupl
 
 
 def _desk(check: _Checker, desk_id: str, data: _DeskData, slot: int) -> Desk:
+    """A desk with weekday numbers, so the planner never parses names."""
     field = f"desks.{desk_id}"
     check.require(data.capacity > 0, f"{field}.capacity", "must be positive")
     hours: dict[int, tuple[Interval, ...]] = {}
@@ -125,6 +127,7 @@ def _desk(check: _Checker, desk_id: str, data: _DeskData, slot: int) -> Desk:
 def _steps(
     check: _Checker, data: list[_StepData], desks: dict[str, Desk], slot: int
 ) -> tuple[Step, ...]:
+    """The steps in visiting order, each at a known desk with slot-aligned durations."""
     check.require(bool(data), "steps", "need at least one step")
     seen: set[str] = set()
     for index, step in enumerate(data):
@@ -147,6 +150,7 @@ def _steps(
 def _municipalities(
     check: _Checker, value: str | list[str], known: tuple[str, ...]
 ) -> tuple[str, ...]:
+    """The ids served, so a typo cannot silently drop a municipality."""
     if isinstance(value, str):
         check.require(value == PILOT_AREA, "municipalities", f"use {PILOT_AREA!r} or a list")
         return known
@@ -157,6 +161,7 @@ def _municipalities(
 
 
 def _location(path: Path, data: _LocationData, municipality_ids: tuple[str, ...]) -> Location:
+    """One checked location; cross-field rules pydantic's shapes cannot express."""
     check = _Checker(path, data.id)
     check.require(
         _PREFIX.fullmatch(data.reference_prefix) is not None,
@@ -216,9 +221,11 @@ def _validated(path: Path, index: int, raw: Any) -> _LocationData:
     try:
         return _LocationData.model_validate(raw)
     except ValidationError as error:
-        first = error.errors()[0]
-        field = ".".join(str(part) for part in first["loc"]) or "(table)"
-        raise ValueError(f"{path}: location {location_id!r}: {field}: {first['msg']}") from None
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in e['loc']) or '(table)'}: {e['msg']}"
+            for e in error.errors()
+        )
+        raise ValueError(f"{path}: location {location_id!r}: {problems}") from None
 
 
 def load_locations(content_dir: Path, municipality_ids: tuple[str, ...]) -> dict[str, Location]:

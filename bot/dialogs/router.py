@@ -11,6 +11,7 @@ from bot.dialogs.keyboards import parse_flow_data
 from bot.dialogs.menu import show_menu
 from bot.dialogs.questions import answer_question, record_vote, show_entry
 from bot.dialogs.salary import SalaryFlow
+from bot.dialogs.staff import STAFF_COMMANDS, staff_command
 from bot.dialogs.turn import Button, Turn
 from bot.domain.language import LANGUAGES, Language, parse_language
 
@@ -24,7 +25,15 @@ LANGUAGE_NAMES: dict[Language, str] = {"nl": "🇳🇱 Nederlands", "en": "🇬�
 async def route(turn: Turn) -> None:
     """Handles one input; a flow in progress is resumed after any interruption."""
     kind = turn.incoming.kind
-    if kind == "command":
+    if not turn.incoming.private:
+        if kind == "command" and turn.incoming.command in STAFF_COMMANDS:
+            await staff_command(turn)
+        else:
+            turn.handler = "group:ignored"
+        return
+    if kind == "command" and turn.incoming.command in STAFF_COMMANDS:
+        await staff_command(turn)
+    elif kind == "command":
         await _command(turn)
     elif kind == "button":
         await _button(turn)

@@ -162,6 +162,7 @@ def _fits(
 
 
 def _check_party(party_size: int) -> None:
+    """Refuses an empty party, which would plan zero-length visits."""
     if party_size < 1:
         raise ValueError(f"party_size must be >= 1, got {party_size}")
 

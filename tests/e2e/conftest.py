@@ -57,12 +57,14 @@ class Chat:
     async def send(self, text: str) -> list[BotMessage]:
         """Writes a message and returns the bot's new messages."""
         await self.fake.send_text(self.user, text)
+        await self.fake.wait_for_bot_message(self.user, timeout=20)  # every message gets a reply
         return await self._settle()
 
     async def tap(self, label: str, message: BotMessage | None = None) -> list[BotMessage]:
         """Taps a button on the given message, or on the newest message that has it."""
         target = message or self.with_button(label)
-        await self.fake.tap(self.user, target, label)
+        tap = await self.fake.tap(self.user, target, label)
+        await self.fake.wait_for_callback_answer(tap, timeout=20)  # every tap is answered
         return await self._settle()
 
     def with_button(self, label: str) -> BotMessage:
