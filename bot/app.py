@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -88,6 +89,8 @@ async def running(runtime: Runtime, mode: Mode = "polling") -> AsyncIterator[Run
                 allowed_updates=ALLOWED_UPDATES,
             )
         await application.start()
+        # Content and rules live for the whole process: keep them out of every GC pass.
+        gc.freeze()
         log.info("bot_started mode=%s", mode)
         try:
             yield runtime

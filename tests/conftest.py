@@ -26,6 +26,13 @@ async def reset_postgres(url: str) -> None:
     """Gives a test an empty public schema."""
     engine = create_async_engine(url)
     async with engine.begin() as conn:
+        # Sessions left by a killed bot process would otherwise block the drop.
+        await conn.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        )
         await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
         await conn.execute(text("CREATE SCHEMA public"))
     await engine.dispose()

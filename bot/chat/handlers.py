@@ -41,9 +41,9 @@ def install(
 
     # 1. Taps on inline buttons, from any message the bot sent.
     application.add_handler(CallbackQueryHandler(on_input))
-    # 2. Everything users write in private chats: commands, text, files.
+    # 2. Everything users write in private chats, and commands in the staff chat.
     application.add_handler(
-        MessageHandler(filters.ChatType.PRIVATE & ~filters.StatusUpdate.ALL, on_input)
+        MessageHandler(~filters.StatusUpdate.ALL & ~filters.UpdateType.EDITED, on_input)
     )
     application.add_error_handler(_on_error)
 

@@ -39,7 +39,7 @@ async def _agenda(turn: Turn) -> None:
         return
     for location in turn.ctx.locations.values():
         bookings = await turn.uow.bookings.active_on(location.id, day)
-        lines = [
+        lines: list[str] = [
             turn.t("staff.agenda_title", day=format_day(day, turn.lang), location=location.name)
         ]
         effective = await booking_service.effective_location(turn.uow, location, day)

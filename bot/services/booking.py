@@ -80,7 +80,9 @@ async def availability(
 ) -> Availability:
     """Bookable days for the party; `ignore` frees a booking's own cells (rescheduling)."""
     effective = await effective_location(uow, location, today)
-    usage = await uow.bookings.usage(location.id, *_window(location, today))
+    usage = await uow.bookings.usage(
+        location.id, *_window(location, today), full_at=capacity_of(location)
+    )
     if ignore is not None:
         for visit in ignore.visits:
             for cell in _cells_of(visit, location.slot_minutes):

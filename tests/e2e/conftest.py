@@ -44,6 +44,7 @@ async def bot(fake: FakeBotApi, database_url: str) -> AsyncIterator[Runtime]:
     runtime = build_runtime(bot_settings(fake, database_url))
     async with running(runtime, "polling"):
         yield runtime
+        await fake.wait_until_idle(timeout=20)
 
 
 class Chat:

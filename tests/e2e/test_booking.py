@@ -1,0 +1,284 @@
+"""Booking the one-day visit end to end: book, reschedule, remove a member, cancel, staff."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import date
+
+import pytest
+from icalendar import Calendar
+from sqlalchemy import text
+
+from bot.app import Runtime, build_runtime, running
+from bot.content.catalog import Catalog
+from bot.fakebotapi import BotMessage, FakeBotApi
+from tests.conftest import CONTENT
+from tests.e2e.conftest import Chat, bot_settings
+
+pytestmark = pytest.mark.e2e
+CATALOG = Catalog.load(CONTENT)
+STAFF_CHAT = -100500
+
+
+def t(lang: str, key: str, **params: object) -> str:
+    return CATALOG.plain(lang, key, **params)  # type: ignore[arg-type]
+
+
+async def become_eligible(chat: Chat, lang: str, family: str = "partner_children") -> None:
+    """Walks the eligibility check to the one-stop outcome."""
+    await chat.send("/start")
+    await chat.tap(t(lang, "menu.eligibility"))
+    for key in ["route.hsm", "yes_no.yes"]:
+        await chat.tap(t(lang, f"eligibility.options.{key}"))
+    await chat.tap("Maastricht")
+    for key in ["yes_no.no", "sponsor.yes", f"family.{family}"]:
+        await chat.tap(t(lang, f"eligibility.options.{key}"))
+    assert t(lang, "eligibility.outcomes.one_stop.title") in chat.last.content
+
+
+def day_buttons(message: BotMessage) -> list[str]:
+    """Labels of the calendar's bookable days."""
+    return [
+        b.text
+        for row in message.inline_keyboard or []
+        for b in row
+        if (b.callback_data or "").startswith("f:book:day:2")
+    ]
+
+
+def data_of(message: BotMessage, label: str) -> str:
+    for row in message.inline_keyboard or []:
+        for button in row:
+            if button.text == label and button.callback_data:
+                return button.callback_data
+    raise AssertionError(label)
+
+
+async def book_first_free(chat: Chat, lang: str, day_index: int = 0) -> list[BotMessage]:
+    """From the calendar: a day, its first time, confirm."""
+    calendar = chat.last
+    days = day_buttons(calendar)
+    assert days, chat.transcript()
+    await chat.tap(days[day_index], calendar)
+    times = [b for b in chat.last.buttons() if b[:2].isdigit()]
+    await chat.tap(times[0])
+    assert t(lang, "booking.confirm") in chat.last.buttons()
+    return await chat.tap(t(lang, "booking.confirm"))
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+async def test_book_reschedule_remove_a_member_and_cancel(
+    fake: FakeBotApi, bot: Runtime, lang: str
+) -> None:
+    chat = Chat(fake, fake.add_user(5001 if lang == "en" else 5002, "Ana", lang))
+    await become_eligible(chat, lang)
+    await chat.tap(t(lang, "eligibility.book"))
+    [children] = [chat.last]
+    assert children.content == t(lang, "booking.children_question")
+    await chat.tap("1")
+    assert (
+        t(lang, "booking.choose_day", size=3, people=t(lang, "booking.people_many"))
+        in chat.last.content
+    )
+    replies = await book_first_free(chat, lang)
+    confirmation, checklist, document, _menu = replies
+    reference = next(w.strip(".") for w in confirmation.content.split() if w.startswith("MST-"))
+    assert "Mosae Forum 10, 6211 DW Maastricht" in confirmation.content
+    assert t(lang, "booking.checklist.marriage_certificate") in checklist.content
+    assert t(lang, "booking.checklist.children_birth_certificates") in checklist.content
+    assert document.document is not None and document.document.file_name == f"{reference}.ics"
+    events = [c for c in Calendar.from_ical(document.document.data).walk("VEVENT")]
+    assert len(events) == 3
+    assert all("Mosae Forum 10" in str(e.get("location")) for e in events)
+    first_day = events[0].decoded("dtstart").date()
+
+    # My appointment shows it; reschedule to another day keeps the reference.
+    [mine] = await chat.tap(t(lang, "menu_more.mine"))
+    assert reference in mine.content
+    await chat.tap(t(lang, "booking.mine.reschedule"))
+    replies = await book_first_free(chat, lang, day_index=1)
+    assert (
+        t(lang, "booking.mine.rescheduled", reference=reference)
+        .replace("<code>", "")
+        .replace("</code>", "")
+        in replies[0].content
+    )
+    async with bot.database.engine.connect() as conn:
+        days = (await conn.execute(text("SELECT day, status FROM bookings"))).all()
+    assert len(days) == 1 and str(days[0][0]) != str(first_day) and days[0][1] == "active"
+
+    # One member is not coming.
+    await chat.tap(t(lang, "menu_more.mine"))
+    await chat.tap(t(lang, "booking.mine.remove_member"))
+    child = t(lang, "booking.party.child", number=1)
+    await chat.tap(child)
+    [removed, *_] = await chat.tap(t(lang, "booking.mine.remove_yes"))
+    assert t(lang, "booking.mine.removed", name=child) in removed.content
+    async with bot.database.engine.connect() as conn:
+        party = (await conn.execute(text("SELECT party FROM bookings"))).scalar_one()
+    assert "child" not in str(party) and "partner" in str(party)
+
+    # Cancel, with confirmation.
+    await chat.tap(t(lang, "menu_more.mine"))
+    await chat.tap(t(lang, "booking.mine.cancel"))
+    [done] = await chat.tap(t(lang, "booking.mine.cancel_yes"))
+    assert done.content == t(lang, "booking.mine.cancelled", reference=reference)
+    await chat.send("/menu")
+    await chat.tap(t(lang, "menu_more.mine"))
+    assert chat.last.content == t(lang, "booking.mine.none")
+    async with bot.database.engine.connect() as conn:
+        used = (
+            await conn.execute(text("SELECT COALESCE(SUM(used), 0) FROM slot_usage"))
+        ).scalar_one()
+    assert used == 0
+
+
+async def test_booking_needs_a_positive_eligibility_outcome(fake: FakeBotApi, bot: Runtime) -> None:
+    chat = Chat(fake, fake.add_user(5003, "Bo", "en"))
+    await chat.send("/start")
+    [reply] = await chat.tap("📅 Book an appointment")
+    assert reply.content == t("en", "booking.need_eligibility")
+    await chat.tap("✅ Do the eligibility check")
+    await chat.tap("Student")
+    await chat.tap("No")  # short stay
+    await chat.send("/menu")
+    [refused] = await chat.tap("📅 Book an appointment")
+    assert refused.content == t("en", "booking.not_eligible")
+
+
+async def test_forged_days_times_and_other_peoples_bookings_are_refused(
+    fake: FakeBotApi, bot: Runtime
+) -> None:
+    owner = Chat(fake, fake.add_user(5004, "Owner", "en"))
+    await become_eligible(owner, "en", family="none")
+    await owner.tap("📅 Book the appointment")
+    await book_first_free(owner, "en")
+    async with bot.database.engine.connect() as conn:
+        reference = (await conn.execute(text("SELECT reference FROM bookings"))).scalar_one()
+
+    intruder = Chat(fake, fake.add_user(5005, "Mallory", "en"))
+    await become_eligible(intruder, "en", family="none")
+    await intruder.tap("📅 Book the appointment")
+    calendar = intruder.last
+    for forged in [
+        "f:book:day:20200101",
+        "f:book:day:20991231",
+        "f:book:day:20261207",
+        "f:book:day:2026130",
+    ]:
+        tap = await fake.forge_tap(intruder.user, calendar, forged)
+        await fake.wait_for_callback_answer(tap)
+        await fake.wait_until_idle()
+    async with bot.database.engine.connect() as conn:
+        step = (
+            await conn.execute(text("SELECT step FROM dialogs WHERE chat_id = 5005"))
+        ).scalar_one()
+    assert step == "day"
+    # A time that is not free: the confirmation re-checks and refuses it.
+    await intruder.tap(day_buttons(intruder.last)[0])
+    tap = await fake.forge_tap(intruder.user, intruder.last, "f:book:time:0300")
+    await fake.wait_for_callback_answer(tap)
+    await fake.wait_until_idle()
+    assert "not available" in "\n".join(m.content for m in fake.chat_messages(intruder.user)[-2:])
+    # Someone else's booking reference.
+    for action in ["a:c", "a:cy", "a:r", "a:i", "a:my"]:
+        tap = await fake.forge_tap(
+            intruder.user,
+            intruder.last,
+            f"{action}:{reference}" + (":1" if action == "a:my" else ""),
+        )
+        answer = await fake.wait_for_callback_answer(tap)
+        await fake.wait_until_idle()
+        assert answer.text == t("en", "booking.mine.not_yours")
+    async with bot.database.engine.connect() as conn:
+        rows = (await conn.execute(text("SELECT user_id, status FROM bookings"))).all()
+    assert rows == [(5004, "active")]
+
+
+async def test_the_last_place_goes_to_the_first_and_others_get_the_next_times(
+    fake: FakeBotApi, bot: Runtime
+) -> None:
+    chats = [Chat(fake, fake.add_user(5100 + i, f"U{i}", "en")) for i in range(2)]
+    for chat in chats:  # both reach the confirmation of the same day and start time
+        await become_eligible(chat, "en", family="none")
+        await chat.tap("📅 Book the appointment")
+        await chat.tap(day_buttons(chat.last)[0])
+        await chat.tap(next(b for b in chat.last.buttons() if b[:2].isdigit()))
+    first = await chats[0].tap("✅ Book it")
+    second = await chats[1].tap("✅ Book it")
+    assert "Booked" in first[0].content
+    assert second[0].content.startswith(t("en", "booking.just_taken"))
+    offered = [b for b in second[0].buttons() if b[:2].isdigit()]
+    assert offered, "the next free times are offered"
+    await chats[1].tap(offered[0])
+    [booked, *_] = await chats[1].tap("✅ Book it")
+    assert "Booked" in booked.content
+
+
+async def test_a_cancellation_tells_the_earliest_waiting_user(
+    fake: FakeBotApi, bot: Runtime
+) -> None:
+    early = Chat(fake, fake.add_user(5201, "Early", "en"))
+    late = Chat(fake, fake.add_user(5202, "Late", "nl"))
+    await become_eligible(early, "en", family="none")
+    await early.tap("📅 Book the appointment")
+    await book_first_free(early, "en", day_index=0)
+    await become_eligible(late, "nl", family="none")
+    await late.tap("📅 Afspraak maken")
+    await book_first_free(late, "nl", day_index=3)
+    await late.tap("🗓 Mijn afspraak")
+    await late.tap(t("nl", "booking.mine.waitlist_join"))
+    assert fake.callback_answers[-1].text == t("nl", "booking.mine.waitlist_joined")
+    await early.tap("🗓 My appointment")
+    await early.tap(t("en", "booking.mine.cancel"))
+    await early.tap(t("en", "booking.mine.cancel_yes"))
+    notice = fake.chat_messages(late.user)[-1]
+    assert notice.content.startswith("Goed nieuws: er is nu een eerdere dag vrij")
+
+
+@pytest.fixture
+async def staff_bot(fake: FakeBotApi, database_url: str) -> AsyncIterator[Runtime]:
+    runtime = build_runtime(bot_settings(fake, database_url, staff_chat_id=STAFF_CHAT))
+    async with running(runtime, "polling"):
+        yield runtime
+        await fake.wait_until_idle(timeout=20)
+
+
+async def test_staff_see_the_agenda_and_close_a_day(fake: FakeBotApi, staff_bot: Runtime) -> None:
+    user = Chat(fake, fake.add_user(5301, "Guest", "nl"))
+    await become_eligible(user, "nl", family="partner")
+    await user.tap("📅 Afspraak maken")
+    await book_first_free(user, "nl")
+    async with staff_bot.database.engine.connect() as conn:
+        reference, stored_day = (
+            await conn.execute(text("SELECT reference, day FROM bookings"))
+        ).one()
+    day = stored_day if isinstance(stored_day, date) else date.fromisoformat(stored_day)
+    staff = fake.add_user(9001, "Sophie", "en")
+    group = fake.add_group(STAFF_CHAT, "Desk staff", members={9001: "member"})
+    await fake.send_text(staff, f"/agenda {day}", chat=group)
+    agenda = await fake.wait_for_bot_message(group)
+    assert (
+        reference in agenda.content
+        and "IND desk" in agenda.content
+        and "Municipality" in agenda.content
+    )
+    assert "· 2 · NL ·" in agenda.content
+
+    await fake.send_text(staff, f"/close {day} ind staff illness", chat=group)
+    closed = await fake.wait_for_bot_message(group, after_message_id=agenda.message_id)
+    assert "Affected appointments: 1" in closed.content and reference in closed.content
+    notice = await fake.wait_for_bot_message(
+        user.user, predicate=lambda m: "kan niet doorgaan" in m.content
+    )
+    assert "staff illness" in notice.content
+    await fake.wait_until_idle()
+    await user.tap("🔁 Kies een nieuwe tijd", notice)
+    calendar = user.last
+    closed_data = f"f:book:day:{day.strftime('%Y%m%d')}"
+    offered = [b.callback_data for row in calendar.inline_keyboard or [] for b in row]
+    assert closed_data not in offered and any((d or "").startswith("f:book:day:2") for d in offered)
+
+    # Outside the staff chat the command is refused.
+    [refused] = await user.send("/agenda")
+    assert refused.content == t("nl", "staff.only_staff_chat")
