@@ -7,6 +7,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from sqlalchemy.exc import IntegrityError
+
 from bot.content.catalog import Markup
 from bot.dialogs.context import DialogContext
 from bot.dialogs.turn import Incoming, Reply, Turn
@@ -58,22 +60,32 @@ class Conversations:
     async def _apply(self, incoming: Incoming) -> Outcome:
         async with UnitOfWork(self._database) as uow:
             await uow.lock_chat(incoming.chat_id)
-            if await uow.updates.seen(incoming.update_id):
-                return Outcome(
-                    (), self._ctx.default_language, handler="duplicate", status="duplicate"
-                )
             now = self._clock.now()
-            profile = await uow.users.get(incoming.user_id) or UserProfile(
+            stored, saved_dialog = await uow.chat_state.load(incoming.chat_id, incoming.user_id)
+            profile = stored or UserProfile(
                 incoming.user_id,
                 language_for(incoming.telegram_language, self._ctx.default_language),
             )
-            dialog = await uow.dialogs.get(incoming.chat_id) if incoming.private else Dialog()
+            dialog = saved_dialog or Dialog()
+            if not incoming.private:
+                dialog = Dialog()
             turn = Turn(incoming, profile, dialog, uow, self._ctx, now)
             await self._router(turn)
-            await uow.users.save(turn.profile, now)
+            if turn.profile != stored:
+                await uow.chat_state.save_user(turn.profile, now, exists=stored is not None)
             if incoming.private and turn.dialog != dialog:
-                await uow.dialogs.save(incoming.chat_id, incoming.user_id, turn.dialog, now)
-            await uow.updates.record(incoming.update_id, now)
+                await uow.chat_state.save_dialog(
+                    incoming.chat_id,
+                    incoming.user_id,
+                    turn.dialog,
+                    now,
+                    exists=saved_dialog is not None,
+                )
+            try:
+                await uow.chat_state.record_update(incoming.update_id, now)
+            except IntegrityError:
+                # Already applied (a redelivery): everything above is rolled back unsent.
+                return Outcome((), profile.language, handler="duplicate", status="duplicate")
             if incoming.update_id % 500 == 0:
                 await uow.updates.prune(now - UPDATE_MEMORY)
             await uow.commit()

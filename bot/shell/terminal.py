@@ -101,6 +101,8 @@ class Transcript:
         if self.choices is None:
             return None
         labels = self.actionable()
+        if line.startswith("=") and line[1:] in labels:
+            return line[1:]  # '=3' presses a button labelled 3 (a calendar day), not choice 3
         if line.isdigit() and 1 <= int(line) <= len(labels):
             return labels[int(line) - 1]
         for label in labels:
@@ -161,7 +163,10 @@ async def run_shell(settings: Settings, args: argparse.Namespace) -> int:
     )
     user = fake.add_user(args.user_id, args.first_name, args.lang)
     if args.script is None:
-        print("onestop shell: type messages, pick buttons by number or label, /quit to leave.")
+        print(
+            "onestop shell: type messages, pick buttons by number or label "
+            "(=LABEL for a label that is a number), /quit to leave."
+        )
     try:
         async with running(build_runtime(local), "polling"):
             async for line in _lines(args.script):

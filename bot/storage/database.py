@@ -24,8 +24,14 @@ class Database:
         self.is_sqlite = url.startswith("sqlite")
         if self.is_sqlite:
             _ensure_sqlite_folder(url)
+            # One connection: SQLite has one writer anyway, and waiting for the pool is first come,
+            # first served, where SQLite's own busy loop lets a writer wait up to 100 ms per try.
             self.engine: AsyncEngine = create_async_engine(
-                url, connect_args={"timeout": 30}, pool_pre_ping=False
+                url,
+                connect_args={"timeout": 30},
+                pool_size=1,
+                max_overflow=0,
+                pool_timeout=120,
             )
             _serialise_sqlite_writers(self.engine)
         else:

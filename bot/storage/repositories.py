@@ -18,20 +18,28 @@ class UserRepository:
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+        self._rows: dict[int, UserRow] = {}  # keeps rows alive: a second get costs no query
+
+    async def _row(self, user_id: int) -> UserRow | None:
+        row = self._rows.get(user_id) or await self._session.get(UserRow, user_id)
+        if row is not None:
+            self._rows[user_id] = row
+        return row
 
     async def get(self, user_id: int) -> UserProfile | None:
         """The stored profile, if the user has been seen before."""
-        row = await self._session.get(UserRow, user_id)
+        row = await self._row(user_id)
         if row is None:
             return None
         return UserProfile(row.user_id, parse_language(row.language) or "en", row.language_chosen)
 
     async def save(self, profile: UserProfile, now: datetime) -> None:
         """Inserts or updates the profile."""
-        row = await self._session.get(UserRow, profile.user_id)
+        row = await self._row(profile.user_id)
         if row is None:
             row = UserRow(user_id=profile.user_id, created_at=now)
             self._session.add(row)
+            self._rows[profile.user_id] = row
         row.language = profile.language
         row.language_chosen = profile.language_chosen
         row.updated_at = now
@@ -46,10 +54,17 @@ class DialogRepository:
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+        self._rows: dict[int, DialogRow] = {}
+
+    async def _row(self, chat_id: int) -> DialogRow | None:
+        row = self._rows.get(chat_id) or await self._session.get(DialogRow, chat_id)
+        if row is not None:
+            self._rows[chat_id] = row
+        return row
 
     async def get(self, chat_id: int) -> Dialog:
         """The chat's dialog, or an idle one."""
-        row = await self._session.get(DialogRow, chat_id)
+        row = await self._row(chat_id)
         if row is None:
             return Dialog()
         return Dialog(
@@ -62,10 +77,11 @@ class DialogRepository:
 
     async def save(self, chat_id: int, user_id: int, dialog: Dialog, now: datetime) -> None:
         """Writes the dialog, bumping its version so stale writers are noticed."""
-        row = await self._session.get(DialogRow, chat_id)
+        row = await self._row(chat_id)
         if row is None:
             row = DialogRow(chat_id=chat_id, version=0)
             self._session.add(row)
+            self._rows[chat_id] = row
         row.user_id = user_id
         row.flow = dialog.flow
         row.step = dialog.step

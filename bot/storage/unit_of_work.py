@@ -12,6 +12,7 @@ from bot.storage.bookings import (
     EligibilityRepository,
     WaitlistRepository,
 )
+from bot.storage.chat_state import ChatStateRepository
 from bot.storage.database import Database
 from bot.storage.repositories import (
     DialogRepository,
@@ -30,6 +31,7 @@ class UnitOfWork:
     dialogs: DialogRepository
     updates: UpdateLog
     faq_gaps: FaqGapRepository
+    chat_state: ChatStateRepository
     bookings: BookingRepository
     eligibility: EligibilityRepository
     closures: ClosureRepository
@@ -45,6 +47,7 @@ class UnitOfWork:
         self.dialogs = DialogRepository(self.session)
         self.updates = UpdateLog(self.session)
         self.faq_gaps = FaqGapRepository(self.session)
+        self.chat_state = ChatStateRepository(self.session)
         self.bookings = BookingRepository(self.session)
         self.eligibility = EligibilityRepository(self.session)
         self.closures = ClosureRepository(self.session)

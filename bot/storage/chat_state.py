@@ -1,0 +1,110 @@
+"""The hot path of every update: read a chat's user and dialog in one query, write what changed."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import Table, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.dialog import Dialog
+from bot.domain.language import parse_language
+from bot.domain.users import UserProfile
+from bot.storage.tables import DialogRow, ProcessedUpdateRow, UserRow
+
+users = cast(Table, UserRow.__table__)
+dialogs = cast(Table, DialogRow.__table__)
+processed = cast(Table, ProcessedUpdateRow.__table__)
+
+
+def _scalar(column: Any, key_column: Any, key: int) -> Any:
+    return select(column).where(key_column == key).scalar_subquery()
+
+
+class ChatStateRepository:
+    """One SELECT in, at most three writes out: each statement is a round trip to the driver."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def load(self, chat_id: int, user_id: int) -> tuple[UserProfile | None, Dialog | None]:
+        """The user's profile and the chat's dialog, None where there is none yet."""
+        u, d = users.c, dialogs.c
+        row = (
+            await self._session.execute(
+                select(
+                    _scalar(u.language, u.user_id, user_id),
+                    _scalar(u.language_chosen, u.user_id, user_id),
+                    _scalar(d.version, d.chat_id, chat_id),
+                    _scalar(d.flow, d.chat_id, chat_id),
+                    _scalar(d.step, d.chat_id, chat_id),
+                    _scalar(d.answers, d.chat_id, chat_id),
+                    _scalar(d.history, d.chat_id, chat_id),
+                )
+            )
+        ).one()
+        language, chosen, version, flow, step, answers, history = row
+        profile = None
+        if language is not None:
+            profile = UserProfile(user_id, parse_language(language) or "en", bool(chosen))
+        dialog = None
+        if version is not None:
+            dialog = Dialog(
+                flow=flow,
+                step=step,
+                answers=_json(answers, dict),
+                history=tuple(_json(history, list)),
+                version=int(version),
+            )
+        return profile, dialog
+
+    async def save_user(self, profile: UserProfile, now: datetime, *, exists: bool) -> None:
+        """Inserts or updates the profile."""
+        values = {"language": profile.language, "language_chosen": profile.language_chosen}
+        if exists:
+            await self._session.execute(
+                update(users)
+                .where(users.c.user_id == profile.user_id)
+                .values(**values, updated_at=now)
+            )
+        else:
+            await self._session.execute(
+                insert(users).values(
+                    user_id=profile.user_id, created_at=now, updated_at=now, **values
+                )
+            )
+
+    async def save_dialog(
+        self, chat_id: int, user_id: int, dialog: Dialog, now: datetime, *, exists: bool
+    ) -> None:
+        """Writes the dialog with a bumped version."""
+        values = {
+            "user_id": user_id,
+            "flow": dialog.flow,
+            "step": dialog.step,
+            "answers": dict(dialog.answers),
+            "history": list(dialog.history),
+            "version": dialog.version + 1,
+            "updated_at": now,
+        }
+        if exists:
+            await self._session.execute(
+                update(dialogs).where(dialogs.c.chat_id == chat_id).values(**values)
+            )
+        else:
+            await self._session.execute(insert(dialogs).values(chat_id=chat_id, **values))
+
+    async def record_update(self, update_id: int, now: datetime) -> None:
+        """Marks the update applied; raises IntegrityError when it already was."""
+        await self._session.execute(insert(processed).values(update_id=update_id, processed_at=now))
+
+
+def _json(value: Any, kind: type) -> Any:
+    """JSON columns come back decoded from typed columns, but as text from a scalar subquery."""
+    if value is None:
+        return kind()
+    if isinstance(value, str):
+        return json.loads(value)
+    return value
