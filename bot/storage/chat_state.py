@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.dialog import Dialog
@@ -19,8 +19,25 @@ dialogs = cast(Table, DialogRow.__table__)
 processed = cast(Table, ProcessedUpdateRow.__table__)
 
 
-def _scalar(column: Any, key_column: Any, key: int) -> Any:
-    return select(column).where(key_column == key).scalar_subquery()
+def _scalar(column: Any, key_column: Any, key: str) -> Any:
+    return select(column).where(key_column == bindparam(key)).scalar_subquery()
+
+
+# Built once: constructing and hashing a statement per update costs more than running it.
+_LOAD = select(
+    _scalar(users.c.language, users.c.user_id, "uid"),
+    _scalar(users.c.language_chosen, users.c.user_id, "uid"),
+    _scalar(dialogs.c.version, dialogs.c.chat_id, "cid"),
+    _scalar(dialogs.c.flow, dialogs.c.chat_id, "cid"),
+    _scalar(dialogs.c.step, dialogs.c.chat_id, "cid"),
+    _scalar(dialogs.c.answers, dialogs.c.chat_id, "cid"),
+    _scalar(dialogs.c.history, dialogs.c.chat_id, "cid"),
+)
+_RECORD = insert(processed)
+_INSERT_USER = insert(users)
+_UPDATE_USER = update(users).where(users.c.user_id == bindparam("key"))
+_INSERT_DIALOG = insert(dialogs)
+_UPDATE_DIALOG = update(dialogs).where(dialogs.c.chat_id == bindparam("key"))
 
 
 class ChatStateRepository:
@@ -31,20 +48,7 @@ class ChatStateRepository:
 
     async def load(self, chat_id: int, user_id: int) -> tuple[UserProfile | None, Dialog | None]:
         """The user's profile and the chat's dialog, None where there is none yet."""
-        u, d = users.c, dialogs.c
-        row = (
-            await self._session.execute(
-                select(
-                    _scalar(u.language, u.user_id, user_id),
-                    _scalar(u.language_chosen, u.user_id, user_id),
-                    _scalar(d.version, d.chat_id, chat_id),
-                    _scalar(d.flow, d.chat_id, chat_id),
-                    _scalar(d.step, d.chat_id, chat_id),
-                    _scalar(d.answers, d.chat_id, chat_id),
-                    _scalar(d.history, d.chat_id, chat_id),
-                )
-            )
-        ).one()
+        row = (await self._session.execute(_LOAD, {"uid": user_id, "cid": chat_id})).one()
         language, chosen, version, flow, step, answers, history = row
         profile = None
         if language is not None:
@@ -90,11 +94,9 @@ class ChatStateRepository:
             "updated_at": now,
         }
         if exists:
-            await self._session.execute(
-                update(dialogs).where(dialogs.c.chat_id == chat_id).values(**values)
-            )
+            await self._session.execute(_UPDATE_DIALOG, {"key": chat_id, **values})
         else:
-            await self._session.execute(insert(dialogs).values(chat_id=chat_id, **values))
+            await self._session.execute(_INSERT_DIALOG, {"chat_id": chat_id, **values})
 
     async def record_update(self, update_id: int, now: datetime) -> None:
         """Marks the update applied; raises IntegrityError when it already was."""

@@ -35,9 +35,8 @@ class Database:
             )
             _serialise_sqlite_writers(self.engine)
         else:
-            self.engine = create_async_engine(
-                url, pool_size=10, max_overflow=10, pool_pre_ping=True
-            )
+            # No pre-ping: it costs a round trip per update; recycling covers server restarts.
+            self.engine = create_async_engine(url, pool_size=10, max_overflow=10, pool_recycle=1800)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
 
     def session(self) -> AsyncSession:
