@@ -70,11 +70,11 @@ from bot.domain.itinerary import Itinerary, bookable_days, plan, start_times  # 
 from bot.domain.locations import Location  # noqa: E402
 from bot.domain.working_days import WorkingDays  # noqa: E402
 from bot.services.booking import (  # noqa: E402
-    capacity_of,
     Availability,
     _window,  # the service's own query window, to time its usage query alone
     availability,
     booked_visits,
+    capacity_of,
     starts_on,
 )
 from bot.storage import schema  # noqa: E402
