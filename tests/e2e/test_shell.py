@@ -124,3 +124,20 @@ async def test_a_family_books_reschedules_removes_a_member_and_cancels_in_the_sh
     saved = tmp_path / "downloads" / f"MST-{reference}.ics"
     assert saved.exists() and b"BEGIN:VEVENT" in saved.read_bytes()
     assert f"[file] {saved}" in output or f"[file] downloads/MST-{reference}.ics" in output
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+async def test_every_eligibility_outcome_is_reachable_in_the_shell(
+    tmp_path: Path, lang: str
+) -> None:
+    from tests.e2e.test_eligibility import CATALOG, PATHS, label
+
+    lines = ["/start"]
+    for answers in PATHS.values():
+        lines.append(CATALOG.plain(lang, "menu.eligibility"))  # type: ignore[arg-type]
+        lines.extend(label(lang, question, value) for question, value in answers)
+        lines.append("/menu")
+    output = await shell(tmp_path, [*lines, "/quit"], "--lang", lang)
+    for outcome in PATHS:
+        title = CATALOG.plain(lang, f"eligibility.outcomes.{outcome}.title")  # type: ignore[arg-type]
+        assert title in output, outcome
