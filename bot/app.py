@@ -13,6 +13,7 @@ from typing import Literal
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder
 
+from bot.chat.dispatcher import Dispatcher, rate_limited_bot
 from bot.chat.handlers import install, register_commands
 from bot.chat.processor import PerChatUpdateProcessor
 from bot.chat.webhook import WebhookServer, webhook_path
@@ -38,6 +39,7 @@ class Runtime:
     ctx: DialogContext
     conversations: Conversations
     application: Application  # type: ignore[type-arg]
+    dispatcher: Dispatcher
     webhook: WebhookServer | None = None
 
 
@@ -51,7 +53,8 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
         staff_chat_id=settings.staff_chat_id,
         admin_ids=settings.admin_user_ids,
     )
-    conversations = Conversations(database, ctx, clock or SystemClock(), route)
+    clock = clock or SystemClock()
+    conversations = Conversations(database, ctx, clock, route)
     api = settings.telegram_api_url
     application = (
         ApplicationBuilder()
@@ -61,8 +64,14 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
         .concurrent_updates(PerChatUpdateProcessor(256))
         .build()
     )
-    install(application, conversations, settings.staff_chat_id)
-    return Runtime(settings, database, ctx, conversations, application)
+    dispatcher = Dispatcher(
+        rate_limited_bot(settings.telegram_bot_token, api),
+        database,
+        ctx,
+        clock,
+    )
+    install(application, conversations, settings.staff_chat_id, dispatcher.wake_at)
+    return Runtime(settings, database, ctx, conversations, application, dispatcher)
 
 
 @asynccontextmanager
@@ -89,12 +98,16 @@ async def running(runtime: Runtime, mode: Mode = "polling") -> AsyncIterator[Run
                 allowed_updates=ALLOWED_UPDATES,
             )
         await application.start()
+        await runtime.dispatcher.bot.initialize()
+        await runtime.dispatcher.start()
         # Content and rules live for the whole process: keep them out of every GC pass.
         gc.freeze()
         log.info("bot_started mode=%s", mode)
         try:
             yield runtime
         finally:
+            await runtime.dispatcher.stop()
+            await runtime.dispatcher.bot.shutdown()
             if (
                 mode == "polling"
                 and application.updater is not None

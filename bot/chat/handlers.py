@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from datetime import datetime
 
 from telegram import BotCommand, Update
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
@@ -22,6 +24,7 @@ def install(
     application: Application,  # type: ignore[type-arg]
     conversations: Conversations,
     staff_chat_id: int | None,
+    wake: Callable[[datetime], None],
 ) -> None:
     """Registers the handlers in the order they are tried."""
 
@@ -37,6 +40,8 @@ def install(
         outcome = await conversations.handle(incoming)
         record.handler, record.outcome = outcome.handler, outcome.status
         query_id = update.callback_query.id if update.callback_query is not None else None
+        for due in outcome.wakeups:
+            wake(due)
         await deliver(context.bot, incoming, outcome, query_id)
 
     # 1. Taps on inline buttons, from any message the bot sent.

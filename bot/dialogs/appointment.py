@@ -16,6 +16,7 @@ from bot.dialogs.turn import Button, Turn
 from bot.domain.booking import Booking
 from bot.domain.itinerary import available_starts
 from bot.services import booking as booking_service
+from bot.services import reminders
 
 BOOKING = BookingFlow()
 
@@ -93,6 +94,7 @@ async def on_action(turn: Turn, rest: str) -> None:
     elif action == "cy":
         turn.clear_tapped_keyboard = True
         await booking_service.cancel(turn.uow, location, booking, turn.now)
+        await reminders.drop_all(turn.uow, booking)
         turn.say(turn.t("booking.mine.cancelled", reference=reference), ((menu_button(turn),),))
         await notify_waitlist(turn, location, booking.day)
     elif action == "cn":
@@ -157,6 +159,9 @@ async def _remove_member(turn: Turn, booking: Booking, index: int) -> None:
     except booking_service.SlotTaken:
         turn.say(turn.t("booking.mine.remove_does_not_fit"), ((menu_button(turn),),))
         return
+    turn.wakeups += await reminders.plan_visit(
+        turn.uow, changed, location, turn.ctx.reminders, turn.now
+    )
     turn.say(
         Markup(
             f"{turn.t('booking.mine.removed', name=name)}\n\n"

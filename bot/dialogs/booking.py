@@ -10,15 +10,17 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, get_day_names
 
-from bot.content.catalog import LOCALES, Markup, escape, format_clock, format_day
+from bot.content.catalog import LOCALES, Catalog, Markup, escape, format_clock, format_day
 from bot.dialogs.ics import booking_calendar
 from bot.dialogs.keyboards import BACK, flow_data, grid
 from bot.dialogs.menu import menu_button
 from bot.dialogs.turn import Button, Document, Keyboard, Turn
 from bot.domain.booking import Booking, PartyMember, party_of
 from bot.domain.itinerary import Itinerary
+from bot.domain.language import Language
 from bot.domain.locations import Location
 from bot.services import booking as booking_service
+from bot.services import reminders
 
 FLOW = "book"
 MAX_CHILDREN = 5
@@ -36,24 +38,25 @@ class _Timed(Protocol):
     def end(self) -> datetime: ...
 
 
-def itinerary_lines(turn: Turn, visits: Sequence[_Timed], zone_name: str) -> str:
+def itinerary_lines(
+    catalog: Catalog, lang: Language, visits: Sequence[_Timed], zone_name: str
+) -> str:
     """'09:00–09:30 IND desk …' lines in the user's language."""
     zone = ZoneInfo(zone_name)
     lines = []
     for visit in visits:
         start = visit.start.astimezone(zone)
         end = visit.end.astimezone(zone)
-        step = turn.label(f"booking.steps.{visit.step}")
-        lines.append(
-            f"{format_clock(start, turn.lang)}–{format_clock(end, turn.lang)}  {escape(step)}"
-        )
+        step = catalog.plain(lang, f"booking.steps.{visit.step}")
+        lines.append(f"{format_clock(start, lang)}–{format_clock(end, lang)}  {escape(step)}")
     return "\n".join(lines)
 
 
 def describe(turn: Turn, day: date, visits: Sequence[_Timed], location: Location) -> Markup:
     """The day and its itinerary."""
     heading = f"<b>{escape(format_day(day, turn.lang))}</b>"
-    return Markup(f"{heading}\n{itinerary_lines(turn, visits, location.timezone)}")
+    lines = itinerary_lines(turn.ctx.catalog, turn.lang, visits, location.timezone)
+    return Markup(f"{heading}\n{lines}")
 
 
 def party_names(turn: Turn, party: tuple[PartyMember, ...]) -> list[str]:
@@ -68,15 +71,20 @@ def party_names(turn: Turn, party: tuple[PartyMember, ...]) -> list[str]:
     return names
 
 
-def checklist(turn: Turn, party: tuple[PartyMember, ...]) -> Markup:
-    """What to bring, for this party."""
+def checklist_keys(party: tuple[PartyMember, ...]) -> list[str]:
+    """Which documents this party must bring."""
     keys = ["passports", "ind_letter", "birth_certificate", "proof_of_address"]
     if any(m.role == "partner" for m in party):
         keys += ["marriage_certificate", "partner_birth_certificate"]
     if any(m.role == "child" for m in party):
         keys.append("children_birth_certificates")
+    return keys
+
+
+def checklist(turn: Turn, party: tuple[PartyMember, ...]) -> Markup:
+    """What to bring, for this party."""
     lines: list[str] = [turn.t("booking.checklist.title")]
-    lines += [f"• {turn.t(f'booking.checklist.{key}')}" for key in keys]
+    lines += [f"• {turn.t(f'booking.checklist.{key}')}" for key in checklist_keys(party)]
     lines.append(f"<i>{turn.t('booking.checklist.source', url=CHECKLIST_SOURCE)}</i>")
     return Markup("\n".join(lines))
 
@@ -370,6 +378,9 @@ class BookingFlow:
             turn.dialog = turn.dialog.end()
             turn.say(turn.t("booking.already_booked", reference="…"), ((menu_button(turn),),))
             return
+        turn.wakeups += await reminders.plan_visit(
+            turn.uow, booking, location, turn.ctx.reminders, turn.now
+        )
         turn.clear_tapped_keyboard = True
         turn.dialog = turn.dialog.end()
         details = describe(turn, booking.day, booking.visits, location)

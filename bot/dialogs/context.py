@@ -15,11 +15,13 @@ from bot.content.eligibility import (
 )
 from bot.content.faq import load_faq
 from bot.content.locations import load_locations
+from bot.content.reminders import load_reminder_settings
 from bot.content.sponsors import load_register
 from bot.domain.eligibility import EligibilityRules, SalaryTable
 from bot.domain.faq import FaqIndex
 from bot.domain.language import Language
 from bot.domain.locations import Location
+from bot.domain.reminders import ReminderSettings
 from bot.domain.sponsors import SponsorRegister
 from bot.domain.working_days import WorkingDays
 
@@ -39,6 +41,7 @@ class DialogContext:
     default_language: Language
     locations: dict[str, Location]
     working_days: dict[str, WorkingDays]
+    reminders: ReminderSettings
     staff_chat_id: int | None = None
     admin_ids: tuple[int, ...] = ()
 
@@ -68,6 +71,7 @@ class DialogContext:
             default_language=default_language,
             locations=locations,
             working_days={key: WorkingDays(loc) for key, loc in locations.items()},
+            reminders=load_reminder_settings(content_dir),
             staff_chat_id=staff_chat_id,
             admin_ids=admin_ids,
         )

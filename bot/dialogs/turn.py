@@ -80,6 +80,7 @@ class Turn:
     toast: str = ""
     clear_tapped_keyboard: bool = False
     handler: str = "unhandled"
+    wakeups: list[datetime] = field(default_factory=list)
 
     @property
     def lang(self) -> Language:

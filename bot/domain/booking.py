@@ -72,6 +72,8 @@ class Booking:
     party: tuple[PartyMember, ...]
     language: str
     status: Status
+    attendance: str | None = None
+    bsn_issued_at: datetime | None = None
 
     @property
     def party_size(self) -> int:

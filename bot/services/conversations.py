@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 
@@ -34,6 +34,7 @@ class Outcome:
     clear_tapped_keyboard: bool = False
     handler: str = "unhandled"
     status: str = "ok"
+    wakeups: tuple[datetime, ...] = ()
 
 
 class Conversations:
@@ -95,6 +96,7 @@ class Conversations:
             toast=turn.toast,
             clear_tapped_keyboard=turn.clear_tapped_keyboard,
             handler=turn.handler,
+            wakeups=tuple(turn.wakeups),
         )
 
     async def _language_of(self, incoming: Incoming) -> Language:

@@ -55,6 +55,8 @@ def _booking(row: BookingRow) -> Booking:
         party=party,
         language=row.language,
         status=cast(Status, row.status),
+        attendance=row.attendance,
+        bsn_issued_at=row.bsn_issued_at,
     )
 
 
@@ -131,6 +133,20 @@ class BookingRepository:
         )
         return [_booking(r) for r in rows]
 
+    async def bsn_pending(self, due_before: date) -> list[Booking]:
+        """Attended visits without an issued BSN, on or before a day (for staff)."""
+        rows = await self._session.scalars(
+            select(BookingRow)
+            .where(
+                BookingRow.status == "active",
+                BookingRow.attendance == "attended",
+                BookingRow.bsn_issued_at.is_(None),
+                BookingRow.day <= due_before,
+            )
+            .order_by(BookingRow.day)
+        )
+        return [_booking(r) for r in rows]
+
     async def active_between(self, location_id: str, first: date, last: date) -> list[Booking]:
         """Active bookings in a range of days."""
         rows = await self._session.scalars(
@@ -153,8 +169,10 @@ class BookingRepository:
         visits: tuple[BookedVisit, ...] | None = None,
         party: tuple[PartyMember, ...] | None = None,
         status: Status | None = None,
+        attendance: str | None = None,
+        bsn_issued: bool = False,
     ) -> Booking:
-        """Updates times, party or status."""
+        """Updates times, party, status, attendance or the BSN's issue."""
         row = await self._session.get(BookingRow, booking_id)
         assert row is not None
         if visits is not None:
@@ -163,6 +181,10 @@ class BookingRepository:
             row.party = [{"role": m.role} for m in party]
         if status is not None:
             row.status = status
+        if attendance is not None:
+            row.attendance, row.attendance_at = attendance, now
+        if bsn_issued:
+            row.bsn_issued_at = now
         row.updated_at = now
         await self._session.flush()
         return _booking(row)

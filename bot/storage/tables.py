@@ -143,6 +143,9 @@ class BookingRow(Base):
     party: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     language: Mapped[str] = mapped_column(String(2))
     status: Mapped[str] = mapped_column(String(12), default="active")
+    attendance: Mapped[str | None] = mapped_column(String(12), nullable=True)
+    attendance_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    bsn_issued_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
@@ -197,3 +200,28 @@ class WaitlistRow(Base):
     )
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     notified_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+
+class OutboxRow(Base):
+    """A scheduled message: the database, not the scheduler, is the source of truth."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_status_due_at", "status", "due_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    user_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    booking_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("bookings.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    kind: Mapped[str] = mapped_column(String(30))
+    due_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    language: Mapped[str] = mapped_column(String(2))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    claim: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    claimed_until: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)

@@ -14,6 +14,7 @@ from bot.storage.bookings import (
 )
 from bot.storage.chat_state import ChatStateRepository
 from bot.storage.database import Database
+from bot.storage.outbox import OutboxRepository
 from bot.storage.repositories import (
     DialogRepository,
     FaqGapRepository,
@@ -32,6 +33,7 @@ class UnitOfWork:
     updates: UpdateLog
     faq_gaps: FaqGapRepository
     chat_state: ChatStateRepository
+    outbox: OutboxRepository
     bookings: BookingRepository
     eligibility: EligibilityRepository
     closures: ClosureRepository
@@ -48,6 +50,7 @@ class UnitOfWork:
         self.updates = UpdateLog(self.session)
         self.faq_gaps = FaqGapRepository(self.session)
         self.chat_state = ChatStateRepository(self.session)
+        self.outbox = OutboxRepository(self.session)
         self.bookings = BookingRepository(self.session)
         self.eligibility = EligibilityRepository(self.session)
         self.closures = ClosureRepository(self.session)

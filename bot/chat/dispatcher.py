@@ -1,0 +1,199 @@
+"""Sends due outbox rows within Telegram's limits; APScheduler only says when to look."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+from datetime import datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from telegram import Bot
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.ext import AIORateLimiter, ExtBot
+
+from bot.chat.sender import markup
+from bot.dialogs.context import DialogContext
+from bot.dialogs.reminder_texts import render
+from bot.domain.outbox import OutboxMessage
+from bot.domain.reminders import next_digest
+from bot.services.clock import Clock
+from bot.storage.database import Database
+from bot.storage.unit_of_work import UnitOfWork
+
+log = logging.getLogger(__name__)
+BATCH = 100
+LEASE = timedelta(minutes=5)
+MAX_ATTEMPTS = 6
+PER_CHAT_SECONDS = 1.0
+CONCURRENT_SENDS = 30
+SAFETY_WAKE_SECONDS = 30
+
+
+def rate_limited_bot(token: str, api_url: str) -> ExtBot[int]:
+    """A Bot whose sends respect 30 messages/s overall and 20/min per group (PTB's limiter)."""
+    return ExtBot(
+        token,
+        base_url=f"{api_url}/bot",
+        base_file_url=f"{api_url}/file/bot",
+        rate_limiter=AIORateLimiter(overall_max_rate=30, group_max_rate=20, max_retries=0),
+    )
+
+
+class _ChatPacer:
+    """Keeps at least a second between two messages to one chat."""
+
+    def __init__(self) -> None:
+        self._next: dict[int, float] = {}
+
+    async def wait(self, chat_id: int) -> None:
+        now = time.monotonic()
+        ready = max(self._next.get(chat_id, now), now)
+        self._next[chat_id] = ready + PER_CHAT_SECONDS
+        if ready > now:
+            await asyncio.sleep(ready - now)
+
+
+class Dispatcher:
+    """Claims due rows, renders them in the recipient's language and sends them once."""
+
+    def __init__(self, bot: Bot, database: Database, ctx: DialogContext, clock: Clock) -> None:
+        self.bot = bot
+        self._database = database
+        self._ctx = ctx
+        self._clock = clock
+        self._scheduler: AsyncIOScheduler | None = None
+        self._lock = asyncio.Lock()
+        self._pacer = _ChatPacer()
+        self._sending = asyncio.Semaphore(CONCURRENT_SENDS)
+        self.stats: dict[str, int] = {"sent": 0, "retry_after": 0, "forbidden": 0, "error": 0}
+
+    async def start(self) -> None:
+        """Frees claims of a crashed process, schedules a wake-up for every pending row."""
+        now = self._clock.now()
+        async with UnitOfWork(self._database) as uow:
+            await uow.outbox.release_stale_claims(now)
+            await self._ensure_digest(uow, now)
+            due_times = await uow.outbox.pending_due_times()
+            await uow.commit()
+        self._scheduler = AsyncIOScheduler(timezone=self._ctx.zone)
+        self._scheduler.add_job(
+            self.tick, "interval", seconds=SAFETY_WAKE_SECONDS, id="safety", coalesce=True
+        )
+        self._scheduler.start()
+        for due in due_times:
+            self.wake_at(due)
+
+    async def stop(self) -> None:
+        """Stops waking; rows not sent stay pending for the next start."""
+        if self._scheduler is not None:
+            self._scheduler.shutdown(wait=False)
+            self._scheduler = None
+
+    def wake_at(self, due: datetime) -> None:
+        """Asks to look at the outbox when something falls due (at once if it already has)."""
+        if self._scheduler is None:
+            return
+        delay = max(0.0, (due - self._clock.now()).total_seconds())
+        run_at = datetime.now(self._ctx.zone) + timedelta(seconds=delay)
+        self._scheduler.add_job(
+            self.tick,
+            "date",
+            run_date=run_at,
+            id=f"wake-{int(due.timestamp())}",
+            replace_existing=True,
+            misfire_grace_time=None,
+        )
+
+    async def tick(self) -> int:
+        """Sends everything due now; returns how many rows were handled."""
+        handled = 0
+        async with self._lock:
+            while True:
+                batch = await self._claim()
+                if not batch:
+                    return handled
+                await asyncio.gather(*(self._deliver(message) for message in batch))
+                handled += len(batch)
+
+    async def _claim(self) -> list[OutboxMessage]:
+        token = uuid.uuid4().hex
+        async with UnitOfWork(self._database) as uow:
+            claimed = await uow.outbox.claim_due(self._clock.now(), BATCH, token, LEASE)
+            await uow.commit()
+        return claimed
+
+    async def _deliver(self, message: OutboxMessage) -> None:
+        async with self._sending:
+            now = self._clock.now()
+            async with UnitOfWork(self._database) as uow:
+                rendered = await render(uow, self._ctx, message, now)
+            if rendered is None:
+                await self._finish(message, "dropped")
+                return
+            text, buttons = rendered
+            await self._pacer.wait(message.chat_id)
+            try:
+                await self.bot.send_message(
+                    message.chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup(buttons)
+                )
+            except RetryAfter as exc:
+                self.stats["retry_after"] += 1
+                wait = exc.retry_after
+                seconds = wait if isinstance(wait, (int, float)) else wait.total_seconds()
+                await self._retry(message, timedelta(seconds=float(seconds)), "429 retry after")
+                return
+            except Forbidden:
+                self.stats["forbidden"] += 1
+                await self._finish(message, "undeliverable", "403 blocked")
+                return
+            except BadRequest as exc:
+                self.stats["error"] += 1
+                await self._finish(message, "failed", f"400 {exc.message}")
+                return
+            except TelegramError as exc:  # 5xx and network errors: retried with backoff
+                self.stats["error"] += 1
+                if message.attempts + 1 >= MAX_ATTEMPTS:
+                    await self._finish(message, "failed", type(exc).__name__)
+                else:
+                    backoff = timedelta(seconds=min(600, 5 * 2**message.attempts))
+                    await self._retry(message, backoff, type(exc).__name__)
+                return
+            self.stats["sent"] += 1
+            await self._finish(message, "sent")
+
+    async def _finish(self, message: OutboxMessage, status: str, error: str = "") -> None:
+        now = self._clock.now()
+        async with UnitOfWork(self._database) as uow:
+            await uow.outbox.finish(message.id, status, now, error)
+            if message.kind == "staff_digest":
+                await self._ensure_digest(uow, now)
+            await uow.commit()
+        log.info("outbox_%s id=%s kind=%s", status, message.id, message.kind)
+
+    async def _retry(self, message: OutboxMessage, delay: timedelta, error: str) -> None:
+        due = self._clock.now() + delay
+        async with UnitOfWork(self._database) as uow:
+            await uow.outbox.retry(message.id, due, error)
+            await uow.commit()
+        self.wake_at(due)
+
+    async def _ensure_digest(self, uow: UnitOfWork, now: datetime) -> None:
+        """Keeps exactly one pending morning digest for the staff chat."""
+        staff = self._ctx.staff_chat_id
+        if staff is None or await uow.outbox.has_pending_kind("staff_digest"):
+            return
+        location = next(iter(self._ctx.locations.values()))
+        due = next_digest(
+            now, self._ctx.zone, self._ctx.working_days[location.id], self._ctx.reminders
+        )
+        await uow.outbox.add(
+            chat_id=staff,
+            kind="staff_digest",
+            due=due,
+            language=self._ctx.default_language,
+            now=now,
+        )
+        self.wake_at(due)

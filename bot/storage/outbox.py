@@ -1,0 +1,178 @@
+"""The outbox: rows are claimed before sending, so two processes never send one twice."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.outbox import OutboxMessage
+from bot.storage.tables import OutboxRow
+
+
+def _message(row: OutboxRow) -> OutboxMessage:
+    return OutboxMessage(
+        id=row.id,
+        chat_id=row.chat_id,
+        user_id=row.user_id,
+        booking_id=row.booking_id,
+        kind=row.kind,
+        due=row.due_at,
+        language=row.language,
+        payload=dict(row.payload or {}),
+        attempts=row.attempts,
+    )
+
+
+class OutboxRepository:
+    """Scheduled messages and their delivery state."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(
+        self,
+        *,
+        chat_id: int,
+        kind: str,
+        due: datetime,
+        language: str,
+        now: datetime,
+        user_id: int | None = None,
+        booking_id: int | None = None,
+        payload: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Schedules a message in the caller's transaction."""
+        self._session.add(
+            OutboxRow(
+                chat_id=chat_id,
+                user_id=user_id,
+                booking_id=booking_id,
+                kind=kind,
+                due_at=due,
+                language=language,
+                payload=dict(payload or {}),
+                status="pending",
+                attempts=0,
+                created_at=now,
+            )
+        )
+
+    async def drop(self, booking_id: int, kinds: Iterable[str] | None = None) -> int:
+        """Drops a booking's pending messages (all, or of some kinds)."""
+        condition = and_(OutboxRow.booking_id == booking_id, OutboxRow.status == "pending")
+        if kinds is not None:
+            condition = and_(condition, OutboxRow.kind.in_(list(kinds)))
+        result = await self._session.execute(
+            update(OutboxRow).where(condition).values(status="dropped")
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    async def has_pending_kind(self, kind: str) -> bool:
+        """Whether a message of this kind is waiting (one digest at a time)."""
+        found = await self._session.scalar(
+            select(OutboxRow.id)
+            .where(OutboxRow.kind == kind, OutboxRow.status == "pending")
+            .limit(1)
+        )
+        return found is not None
+
+    async def pending_due_times(self) -> list[datetime]:
+        """When pending messages fall due, for scheduling wake-ups at start."""
+        rows = await self._session.scalars(
+            select(OutboxRow.due_at).where(OutboxRow.status == "pending").distinct()
+        )
+        return list(rows)
+
+    async def release_stale_claims(self, now: datetime) -> int:
+        """Gives rows back whose sender died mid-way (its claim expired)."""
+        result = await self._session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.status == "sending", OutboxRow.claimed_until < now)
+            .values(status="pending", claim=None, claimed_until=None)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    async def claim_due(
+        self, now: datetime, limit: int, token: str, lease: timedelta
+    ) -> list[OutboxMessage]:
+        """Marks up to `limit` due rows as ours; locked rows of other processes are skipped."""
+        due = (
+            select(OutboxRow.id)
+            .where(OutboxRow.status == "pending", OutboxRow.due_at <= now)
+            .order_by(OutboxRow.due_at, OutboxRow.id)
+            .limit(limit)
+        )
+        if self._session.get_bind().dialect.name == "postgresql":
+            due = due.with_for_update(skip_locked=True)
+        ids = list(await self._session.scalars(due))
+        if not ids:
+            return []
+        await self._session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id.in_(ids), OutboxRow.status == "pending")
+            .values(status="sending", claim=token, claimed_until=now + lease)
+        )
+        rows = await self._session.scalars(
+            select(OutboxRow).where(OutboxRow.claim == token, OutboxRow.status == "sending")
+        )
+        return [_message(r) for r in rows]
+
+    async def finish(self, message_id: int, status: str, now: datetime, error: str = "") -> None:
+        """Records the end of a delivery attempt: sent, dropped, failed or undeliverable."""
+        await self._session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == message_id)
+            .values(
+                status=status,
+                sent_at=now if status == "sent" else None,
+                attempts=OutboxRow.attempts + 1,
+                last_error=error[:200] or None,
+                claim=None,
+                claimed_until=None,
+            )
+        )
+
+    async def retry(self, message_id: int, due: datetime, error: str) -> None:
+        """Puts a row back for a later attempt."""
+        await self._session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == message_id)
+            .values(
+                status="pending",
+                due_at=due,
+                attempts=OutboxRow.attempts + 1,
+                last_error=error[:200],
+                claim=None,
+                claimed_until=None,
+            )
+        )
+
+    async def counts(self) -> dict[str, int]:
+        """Rows per status."""
+        rows = await self._session.execute(
+            select(OutboxRow.status, func.count()).group_by(OutboxRow.status)
+        )
+        return {str(status): int(n) for status, n in rows.all()}
+
+    async def undeliverable(self, limit: int = 20) -> list[OutboxMessage]:
+        """Messages that could not be delivered (the user blocked the bot), newest first."""
+        rows = await self._session.scalars(
+            select(OutboxRow)
+            .where(OutboxRow.status == "undeliverable")
+            .order_by(OutboxRow.sent_at.desc().nullslast(), OutboxRow.id.desc())
+            .limit(limit)
+        )
+        return [_message(r) for r in rows]
+
+    async def for_booking(self, booking_id: int) -> list[tuple[str, datetime, str]]:
+        """(kind, due, status) of a booking's messages, for tests and staff."""
+        rows = await self._session.execute(
+            select(OutboxRow.kind, OutboxRow.due_at, OutboxRow.status)
+            .where(OutboxRow.booking_id == booking_id)
+            .order_by(OutboxRow.due_at, OutboxRow.id)
+        )
+        return [(k, d, s) for k, d, s in rows.all()]
