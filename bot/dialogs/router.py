@@ -11,7 +11,7 @@ from bot.dialogs.keyboards import parse_flow_data
 from bot.dialogs.menu import show_menu
 from bot.dialogs.questions import answer_question, record_vote, show_entry
 from bot.dialogs.salary import SalaryFlow
-from bot.dialogs.staff import STAFF_COMMANDS, staff_command
+from bot.dialogs.staff import STAFF_COMMANDS, staff_button, staff_command
 from bot.dialogs.turn import Button, Turn
 from bot.domain.language import LANGUAGES, Language, parse_language
 
@@ -28,6 +28,8 @@ async def route(turn: Turn) -> None:
     if not turn.incoming.private:
         if kind == "command" and turn.incoming.command in STAFF_COMMANDS:
             await staff_command(turn)
+        elif kind == "button" and turn.incoming.data.startswith("st:"):
+            await staff_button(turn, turn.incoming.data[3:])
         else:
             turn.handler = "group:ignored"
         return
@@ -117,6 +119,8 @@ async def _button(turn: Turn) -> None:
         await SALARY.start(turn, rest)
     elif prefix == "a":
         await on_action(turn, rest)
+    elif prefix == "st":
+        await staff_button(turn, rest)
     elif prefix == "n":
         turn.toast = turn.label("booking.unavailable_toast") if rest else ""
     elif prefix == "q":

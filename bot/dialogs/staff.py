@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import date
 
 from bot.content.catalog import Markup, format_clock, format_day
-from bot.dialogs.turn import Button, Turn
+from bot.dialogs.turn import Button, Keyboard, Turn
+from bot.domain.booking import Booking, normalise_reference
 from bot.domain.dates import parse_staff_date
 from bot.domain.locations import Location
+from bot.domain.reminders import bsn_due_date
 from bot.services import booking as booking_service
+from bot.services import reminders
 
-STAFF_COMMANDS = ("agenda", "close")
+STAFF_COMMANDS = ("agenda", "close", "bsn_issued")
 MAX_CLOSURE_DAYS = 62
 
 
@@ -29,6 +32,69 @@ async def staff_command(turn: Turn) -> None:
         await _agenda(turn)
     elif turn.incoming.command == "close":
         await _close(turn)
+    elif turn.incoming.command == "bsn_issued":
+        reference = normalise_reference(turn.incoming.args)
+        if not reference:
+            turn.say(turn.t("reminders.staff.usage_bsn"))
+            return
+        await _mark(turn, "bsn", reference)
+
+
+async def staff_button(turn: Turn, rest: str) -> None:
+    """Agenda and alert buttons: attended, no-show, BSN issued; staff chat only."""
+    turn.handler = "staff:button"
+    if not in_staff_chat(turn):
+        turn.toast = turn.label("reminders.staff.staff_only")
+        return
+    action, _, reference = rest.partition(":")
+    if action not in ("att", "nos", "bsn") or not reference:
+        turn.toast = turn.label("errors.stale_button")
+        return
+    await _mark(turn, action, reference)
+
+
+async def _mark(turn: Turn, action: str, reference: str) -> None:
+    """Records attendance or the BSN's issue; the newcomer's messages go through the outbox."""
+    booking = await turn.uow.bookings.by_reference(reference)
+    if booking is None or booking.status != "active":
+        turn.say(turn.t("reminders.staff.unknown_reference", reference=reference))
+        return
+    location = turn.ctx.locations[booking.location_id]
+    settings = turn.ctx.reminders
+    name = turn.incoming.first_name
+    if action in ("att", "nos") and booking.attendance is not None:
+        turn.toast = turn.label("reminders.staff.already", reference=reference)
+        return
+    if action == "att":
+        working_days = turn.ctx.working_days[location.id]
+        changed, wakes = await reminders.mark_attended(
+            turn.uow, booking, location, working_days, settings, turn.now, turn.ctx.staff_chat_id
+        )
+        due = bsn_due_date(changed.day, working_days, settings)
+        text = turn.t(
+            "reminders.staff.marked_attended",
+            reference=reference,
+            name=name,
+            due=format_day(due, turn.lang),
+        )
+    elif action == "nos":
+        changed, wakes = await reminders.mark_no_show(
+            turn.uow, booking, location, settings, turn.now
+        )
+        text = turn.t("reminders.staff.marked_no_show", reference=reference, name=name)
+    else:
+        if booking.attendance != "attended":
+            turn.say(turn.t("reminders.staff.not_attended", reference=reference))
+            return
+        if booking.bsn_issued_at is not None:
+            turn.toast = turn.label("reminders.staff.already", reference=reference)
+            return
+        changed, wakes = await reminders.mark_bsn_issued(
+            turn.uow, booking, location, settings, turn.now
+        )
+        text = turn.t("reminders.staff.marked_issued", reference=reference, name=name)
+    turn.wakeups += wakes
+    turn.say(text)
 
 
 async def _agenda(turn: Turn) -> None:
@@ -73,7 +139,29 @@ async def _agenda(turn: Turn) -> None:
                 )
                 for visit, booking in rows
             )
-        turn.say(Markup("\n".join(lines)))
+        buttons = _agenda_buttons(turn, bookings)
+        if buttons:
+            lines.append(f"\n<i>{turn.t('reminders.staff.buttons_hint')}</i>")
+        turn.say(Markup("\n".join(lines)), buttons)
+
+
+def _agenda_buttons(turn: Turn, bookings: list[Booking]) -> Keyboard:
+    """One row per booking with what can still be marked."""
+    rows: list[tuple[Button, ...]] = []
+    for booking in bookings:
+        ref = booking.reference
+        if booking.attendance is None:
+            rows.append(
+                (
+                    Button(turn.label("reminders.staff.attended", reference=ref), f"st:att:{ref}"),
+                    Button(turn.label("reminders.staff.no_show", reference=ref), f"st:nos:{ref}"),
+                )
+            )
+        elif booking.attendance == "attended" and booking.bsn_issued_at is None:
+            rows.append(
+                (Button(turn.label("reminders.staff.bsn_issued", reference=ref), f"st:bsn:{ref}"),)
+            )
+    return tuple(rows)
 
 
 async def _close(turn: Turn) -> None:

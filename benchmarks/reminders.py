@@ -1,0 +1,404 @@
+"""Reminder burst: 1,000 reminders due in the same minute, sent within Telegram's limits.
+
+Run from the repository root:
+
+    .venv/bin/python benchmarks/reminders.py [--reminders 1000] [--cap 90]
+    .venv/bin/python benchmarks/reminders.py \
+        --database-url postgresql+asyncpg://postgres@127.0.0.1:5432/onestop_bench_reminders
+
+The production runtime (build_runtime + running, polling mode, the real Dispatcher with PTB's
+AIORateLimiter) runs in this process against the fake Bot API with Telegram's flood control
+enforced (30 messages/s overall with a burst of 30, about 1/s per private chat). Before the
+bot starts, the benchmark registers one fake user per reminder and writes, in one transaction,
+one active booking and one `bsn_next_steps` outbox row per user, all due at the same moment
+(the moment of writing). The dispatcher's start() then wakes for that due time, and the clock
+runs from its first tick until the fake has accepted every message (capped at --cap seconds).
+
+Figures: messages delivered, 429 answers (there must be none), other failures, elapsed time,
+the achieved rate and its ratio to Telegram's 30 messages/s (the target is 0.85), lateness
+(the time the fake accepted a message minus its due time) and, per claimed batch of 100, when
+its first and last messages went out, to show where time goes between batches.
+
+The database is a fresh SQLite file by default. --database-url empties the given PostgreSQL
+database's public schema first (never point it at real data nor at `test`, which the test
+suite uses). The exit status is 1 when a message was not delivered, a 429 was answered or the
+ratio is below --target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import math
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import text  # noqa: E402
+from sqlalchemy.ext.asyncio import create_async_engine  # noqa: E402
+
+from bot.app import Runtime, build_runtime, running  # noqa: E402
+from bot.chat.dispatcher import BATCH, CONCURRENT_SENDS  # noqa: E402
+from bot.domain.booking import BookedVisit, party_of  # noqa: E402
+from bot.fakebotapi import BotEvent, FakeBotApi, SimUser  # noqa: E402
+from bot.logs import setup_logging  # noqa: E402
+from bot.settings import load_settings  # noqa: E402
+from bot.storage import schema  # noqa: E402
+from bot.storage.unit_of_work import UnitOfWork  # noqa: E402
+
+TOKEN = "123456:BENCH-REMINDERS"
+BOT_USERNAME = "reminders_bench_bot"
+FIRST_USER_ID = 8_000_001
+TELEGRAM_RATE = 30.0  # messages per second, overall (Telegram's published broadcast limit)
+KIND = "bsn_next_steps"
+FINAL = ("sent", "failed", "undeliverable", "dropped")
+
+
+@dataclass(frozen=True)
+class Options:
+    """What to run."""
+
+    reminders: int
+    cap: float
+    target: float
+    database_url: str
+    log_file: Path
+
+
+@dataclass
+class Deliveries:
+    """What the fake Bot API accepted, as its listener saw it (same process, same clock)."""
+
+    chats: set[int]
+    perf: dict[int, float] = field(default_factory=dict)  # chat id -> perf_counter at acceptance
+    wall: dict[int, float] = field(default_factory=dict)  # chat id -> Unix time at acceptance
+    duplicates: int = 0
+    done: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def __call__(self, event: BotEvent) -> None:
+        if event.kind != "sent" or event.chat_id not in self.chats:
+            return
+        if event.chat_id in self.perf:
+            self.duplicates += 1
+            return
+        self.perf[event.chat_id] = time.perf_counter()
+        self.wall[event.chat_id] = time.time()
+        if len(self.perf) == len(self.chats):
+            self.done.set()
+
+
+@dataclass
+class Ticks:
+    """When the dispatcher's tick() ran (wrapped on the instance, the code is unchanged)."""
+
+    starts: list[float] = field(default_factory=list)
+    wall: list[float] = field(default_factory=list)  # Unix time of each start
+    handled: list[int] = field(default_factory=list)
+
+
+def percentile(values: Sequence[float], pct: float) -> float:
+    """Nearest-rank percentile; NaN when there is nothing to rank."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), math.ceil(pct / 100 * len(ordered))))
+    return ordered[rank - 1]
+
+
+def default_database_url() -> str:
+    """A fresh SQLite file in a new temporary folder."""
+    folder = Path(tempfile.mkdtemp(prefix="onestop-bench-reminders-"))
+    return f"sqlite+aiosqlite:///{folder / 'bench.sqlite3'}"
+
+
+async def empty_postgres(url: str) -> None:
+    """Drops and recreates the public schema of a scratch PostgreSQL database."""
+    engine = create_async_engine(url)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            await conn.execute(text("CREATE SCHEMA public"))
+    finally:
+        await engine.dispose()
+
+
+async def seed(runtime: Runtime, users: Sequence[SimUser], due: datetime) -> float:
+    """One active booking and one due outbox row per user, in one transaction; returns seconds."""
+    started = time.perf_counter()
+    visit_start = due + timedelta(days=3)
+    visits = (BookedVisit("ind", "ind", visit_start, visit_start + timedelta(minutes=15)),)
+    async with UnitOfWork(runtime.database) as uow:
+        for number, user in enumerate(users):
+            booking = await uow.bookings.add(
+                reference=f"RMD-{number:05d}",
+                user_id=user.id,
+                chat_id=user.id,
+                location_id="maastricht",
+                visits=visits,
+                party=party_of(False, 0),
+                language="en",
+                now=due,
+            )
+            await uow.outbox.add(
+                chat_id=user.id,
+                user_id=user.id,
+                booking_id=booking.id,
+                kind=KIND,
+                due=due,
+                language="en",
+                now=due,
+            )
+        await uow.commit()
+    return time.perf_counter() - started
+
+
+def instrument(runtime: Runtime, ticks: Ticks) -> None:
+    """Records each tick's start; the scheduler calls whatever `tick` is on the instance."""
+    dispatcher = runtime.dispatcher
+    original = dispatcher.tick
+
+    async def timed_tick() -> int:
+        ticks.starts.append(time.perf_counter())
+        ticks.wall.append(time.time())
+        handled = await original()
+        ticks.handled.append(handled)
+        return handled
+
+    dispatcher.tick = timed_tick  # type: ignore[method-assign]
+
+
+async def outbox_counts(runtime: Runtime) -> Counter[str]:
+    """Rows of the benchmark's kind per status."""
+    async with runtime.database.engine.connect() as conn:
+        rows = await conn.execute(
+            text("SELECT status, count(*) FROM outbox WHERE kind = :kind GROUP BY status"),
+            {"kind": KIND},
+        )
+        return Counter({str(status): int(n) for status, n in rows.all()})
+
+
+async def settle(runtime: Runtime, expected: int, timeout: float) -> Counter[str]:  # noqa: ASYNC109
+    """Waits (briefly) until every row has a final status, then returns the counts."""
+    deadline = time.monotonic() + timeout
+    while True:
+        counts = await outbox_counts(runtime)
+        if sum(counts[s] for s in FINAL) >= expected or time.monotonic() >= deadline:
+            return counts
+        await asyncio.sleep(0.2)
+
+
+@dataclass(frozen=True)
+class Report:
+    """Every figure the benchmark prints."""
+
+    reminders: int
+    delivered: int
+    duplicates: int
+    too_many: int
+    rate_limit_hits: int
+    other_errors: dict[str, int]
+    elapsed: float
+    rate: float
+    steady_rate: float
+    lateness: list[float]
+    start_delay: float
+    first_send_delay: float
+    ticks: int
+    batch_lines: list[str]
+    counts: Counter[str]
+    stats: dict[str, int]
+
+
+def batch_lines(users: Sequence[SimUser], deliveries: Deliveries, origin: float) -> list[str]:
+    """Claims take rows by (due, id), so batch k holds users k*BATCH .. k*BATCH+BATCH-1."""
+    lines = []
+    previous_last: float | None = None
+    for first in range(0, len(users), BATCH):
+        times = sorted(
+            deliveries.perf[u.id] for u in users[first : first + BATCH] if u.id in deliveries.perf
+        )
+        if not times:
+            lines.append(f"  batch {first // BATCH + 1:>3}: nothing delivered")
+            continue
+        span = times[-1] - times[0]
+        gap = "" if previous_last is None else f"gap {times[0] - previous_last:>6.3f} s  "
+        rate = (len(times) - 1) / span if span > 0 else float("inf")
+        lines.append(
+            f"  batch {first // BATCH + 1:>3}: {len(times):>3} sent  "
+            f"{times[0] - origin:>7.3f} -> {times[-1] - origin:>7.3f} s  {gap}"
+            f"{rate:>6.1f} msg/s inside"
+        )
+        previous_last = times[-1]
+    return lines
+
+
+async def run(options: Options) -> Report:
+    """Seeds, starts the production runtime, waits for the burst to drain, collects figures."""
+    fake = FakeBotApi(token=TOKEN, bot_username=BOT_USERNAME, enforce_rate_limits=True)
+    await fake.start()
+    try:
+        users = [
+            fake.add_user(FIRST_USER_ID + i, f"User{i}", "en") for i in range(options.reminders)
+        ]
+        deliveries = Deliveries({u.id for u in users})
+        fake.add_listener(deliveries)
+        settings = load_settings(
+            telegram_bot_token=fake.token,
+            telegram_api_url=fake.root_url,
+            database_url=options.database_url,
+            staff_chat_id=None,  # no staff digest row: only the benchmark's rows are due
+            admin_user_ids=(),
+        )
+        if settings.database_url.startswith("postgresql"):
+            await empty_postgres(settings.database_url)
+        runtime = build_runtime(settings)
+        await schema.upgrade(runtime.database)
+        due = datetime.now(UTC)
+        seeded = await seed(runtime, users, due)
+        print(f"seeded {len(users)} bookings + {len(users)} due outbox rows in {seeded:.2f} s")
+        ticks = Ticks()
+        instrument(runtime, ticks)
+        entered = time.perf_counter()
+        async with running(runtime, "polling"):
+            try:
+                await asyncio.wait_for(deliveries.done.wait(), options.cap)
+            except TimeoutError:
+                print(f"cap of {options.cap:g} s reached before every message was delivered")
+            finished = time.perf_counter()
+            counts = await settle(runtime, len(users), timeout=5.0)
+            stats = dict(runtime.dispatcher.stats)
+        origin = ticks.starts[0] if ticks.starts else entered
+        accepted = sorted(deliveries.perf.values())
+        last = accepted[-1] if len(accepted) == len(users) else finished
+        elapsed = last - origin
+        steady = (
+            (len(accepted) - 1) / (accepted[-1] - accepted[0])
+            if len(accepted) > 1 and accepted[-1] > accepted[0]
+            else float("nan")
+        )
+        due_ts = due.timestamp()
+        others = {
+            str(status): n
+            for status, n in fake.status_counts.items()
+            if status not in (200, 429) and n
+        }
+        return Report(
+            reminders=len(users),
+            delivered=len(accepted),
+            duplicates=deliveries.duplicates,
+            too_many=fake.too_many_requests,
+            rate_limit_hits=fake.rate_limit_hits,
+            other_errors=others,
+            elapsed=elapsed,
+            rate=len(accepted) / elapsed if elapsed > 0 else float("nan"),
+            steady_rate=steady,
+            lateness=[wall - due_ts for wall in deliveries.wall.values()],
+            start_delay=(origin - entered),
+            first_send_delay=(accepted[0] - origin) if accepted else float("nan"),
+            ticks=len(ticks.starts),
+            batch_lines=batch_lines(users, deliveries, origin),
+            counts=counts,
+            stats=stats,
+        )
+    finally:
+        await fake.stop()
+
+
+def print_report(report: Report, options: Options) -> bool:
+    """Prints the figures; returns whether every check passed."""
+    ratio = report.rate / TELEGRAM_RATE
+    failed_rows = {s: n for s, n in report.counts.items() if s != "sent"}
+    other = ", ".join(f"{k}={v}" for k, v in sorted(report.other_errors.items())) or "none"
+    print()
+    print(f"delivered:            {report.delivered} / {report.reminders}")
+    print(
+        f"429 responses:        {report.too_many} "
+        f"(flood control {report.rate_limit_hits}, dispatcher retry_after "
+        f"{report.stats.get('retry_after', 0)})"
+    )
+    print(
+        f"other errors:         HTTP {other}; dispatcher forbidden="
+        f"{report.stats.get('forbidden', 0)} error={report.stats.get('error', 0)}; "
+        f"rows not sent: {failed_rows or 'none'}; duplicates: {report.duplicates}"
+    )
+    print(f"elapsed:              {report.elapsed:.2f} s (first tick -> last message accepted)")
+    print(f"achieved rate:        {report.rate:.2f} msg/s")
+    print(f"ratio to 30 msg/s:    {ratio:.3f} (target >= {options.target:.2f})")
+    print(f"steady rate:          {report.steady_rate:.2f} msg/s (first -> last message)")
+    print(
+        f"lateness (sent - due): p50 {percentile(report.lateness, 50):.2f} s, "
+        f"p99 {percentile(report.lateness, 99):.2f} s, "
+        f"max {max(report.lateness, default=float('nan')):.2f} s"
+    )
+    print(
+        f"startup:              {report.start_delay:.2f} s from running() to the first tick, "
+        f"then {report.first_send_delay * 1000:.0f} ms to the first message; "
+        f"{report.ticks} tick(s)"
+    )
+    ideal = max(0.0, (report.reminders - TELEGRAM_RATE) / TELEGRAM_RATE)
+    print(
+        f"reference:            Telegram's bucket (burst 30, then 30/s) allows {report.reminders} "
+        f"messages in {ideal:.2f} s at best; dispatcher: batches of {BATCH}, "
+        f"{CONCURRENT_SENDS} concurrent sends"
+    )
+    print("per claimed batch (times from the first tick):")
+    for line in report.batch_lines:
+        print(line)
+    print(f"bot log: {options.log_file}")
+    passed = (
+        report.delivered == report.reminders
+        and report.too_many == 0
+        and not failed_rows
+        and ratio >= options.target
+    )
+    print("verdict:", "PASS" if passed else "FAIL")
+    return passed
+
+
+def parse_args(argv: Sequence[str] | None = None) -> Options:
+    """Command-line options."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else "")
+    parser.add_argument("--reminders", type=int, default=1000, help="users and rows (1000)")
+    parser.add_argument("--cap", type=float, default=90.0, help="give up after this many s (90)")
+    parser.add_argument("--target", type=float, default=0.85, help="ratio to 30 msg/s to pass")
+    parser.add_argument(
+        "--database-url",
+        default="",
+        help="a scratch PostgreSQL database (its public schema is dropped); default: new SQLite",
+    )
+    parser.add_argument(
+        "--log-file",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "onestop-bench-reminders.log",
+        help="where the bot logs, as in production (INFO)",
+    )
+    args = parser.parse_args(argv)
+    url: str = args.database_url or default_database_url()
+    if url.rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0] == "test":
+        parser.error("the `test` database belongs to the test suite: use a scratch database")
+    return Options(args.reminders, args.cap, args.target, url, args.log_file)
+
+
+def main() -> None:
+    """Entry point."""
+    options = parse_args()
+    setup_logging("INFO", options.log_file)
+    print(
+        f"reminders: {options.reminders} rows of {KIND} for {options.reminders} users, all due "
+        f"now; fake Bot API with Telegram's limits enforced; database {options.database_url}"
+    )
+    report = asyncio.run(run(options))
+    sys.exit(0 if print_report(report, options) else 1)
+
+
+if __name__ == "__main__":
+    main()
