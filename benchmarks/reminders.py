@@ -45,6 +45,7 @@ if str(ROOT) not in sys.path:
 
 from sqlalchemy import text  # noqa: E402
 from sqlalchemy.ext.asyncio import create_async_engine  # noqa: E402
+from telegram.ext import AIORateLimiter, ExtBot  # noqa: E402
 
 from bot.app import Runtime, build_runtime, running  # noqa: E402
 from bot.chat.dispatcher import BATCH, CONCURRENT_SENDS  # noqa: E402
@@ -72,6 +73,7 @@ class Options:
     target: float
     database_url: str
     log_file: Path
+    limiter: tuple[float, float] | None  # (rate, burst) instead of the production limiter
 
 
 @dataclass
@@ -132,7 +134,7 @@ async def empty_postgres(url: str) -> None:
 
 
 async def seed(runtime: Runtime, users: Sequence[SimUser], due: datetime) -> float:
-    """One active booking and one due outbox row per user, in one transaction; returns seconds."""
+    """One active booking and one outbox row per user, in one transaction; returns seconds."""
     started = time.perf_counter()
     visit_start = due + timedelta(days=3)
     visits = (BookedVisit("ind", "ind", visit_start, visit_start + timedelta(minutes=15)),)
@@ -159,6 +161,31 @@ async def seed(runtime: Runtime, users: Sequence[SimUser], due: datetime) -> flo
             )
         await uow.commit()
     return time.perf_counter() - started
+
+
+async def make_due(runtime: Runtime, due: datetime) -> None:
+    """Sets every row's due time to one moment, just before the bot starts."""
+    async with UnitOfWork(runtime.database) as uow:
+        await uow.session.execute(
+            text("UPDATE outbox SET due_at = :due WHERE kind = :kind"), {"due": due, "kind": KIND}
+        )
+        await uow.commit()
+
+
+def what_if_limiter(runtime: Runtime, rate: float, burst: float) -> None:
+    """Diagnosis only: the dispatcher's bot with another overall limiter (code unchanged)."""
+    api = runtime.settings.telegram_api_url
+    runtime.dispatcher.bot = ExtBot(
+        runtime.settings.telegram_bot_token,
+        base_url=f"{api}/bot",
+        base_file_url=f"{api}/file/bot",
+        rate_limiter=AIORateLimiter(
+            overall_max_rate=burst,
+            overall_time_period=burst / rate,
+            group_max_rate=20,
+            max_retries=0,
+        ),
+    )
 
 
 def instrument(runtime: Runtime, ticks: Ticks) -> None:
@@ -216,6 +243,16 @@ class Report:
     batch_lines: list[str]
     counts: Counter[str]
     stats: dict[str, int]
+    refusals: list[str]
+
+
+def refusals(fake: FakeBotApi, origin_wall: float, limit: int = 10) -> list[str]:
+    """When the 429s came (the fake logs the end of each request) and to which chat."""
+    refused = [r for r in fake.requests_for("sendMessage") if r.status == 429]
+    lines = [f"  429 at {r.timestamp - origin_wall:>7.3f} s, chat {r.chat_id}" for r in refused]
+    if len(lines) > limit:
+        lines = [*lines[:limit], f"  ... and {len(lines) - limit} more"]
+    return lines
 
 
 def batch_lines(users: Sequence[SimUser], deliveries: Deliveries, origin: float) -> list[str]:
@@ -262,11 +299,14 @@ async def run(options: Options) -> Report:
             await empty_postgres(settings.database_url)
         runtime = build_runtime(settings)
         await schema.upgrade(runtime.database)
-        due = datetime.now(UTC)
-        seeded = await seed(runtime, users, due)
-        print(f"seeded {len(users)} bookings + {len(users)} due outbox rows in {seeded:.2f} s")
+        seeded = await seed(runtime, users, datetime.now(UTC))
+        print(f"seeded {len(users)} bookings + {len(users)} outbox rows in {seeded:.2f} s")
+        if options.limiter is not None:
+            what_if_limiter(runtime, *options.limiter)
         ticks = Ticks()
         instrument(runtime, ticks)
+        due = datetime.now(UTC)  # "now" for every row: the bot starts right after
+        await make_due(runtime, due)
         entered = time.perf_counter()
         async with running(runtime, "polling"):
             try:
@@ -304,6 +344,7 @@ async def run(options: Options) -> Report:
             lateness=[wall - due_ts for wall in deliveries.wall.values()],
             start_delay=(origin - entered),
             first_send_delay=(accepted[0] - origin) if accepted else float("nan"),
+            refusals=refusals(fake, ticks.wall[0] if ticks.wall else time.time()),
             ticks=len(ticks.starts),
             batch_lines=batch_lines(users, deliveries, origin),
             counts=counts,
@@ -350,6 +391,8 @@ def print_report(report: Report, options: Options) -> bool:
         f"messages in {ideal:.2f} s at best; dispatcher: batches of {BATCH}, "
         f"{CONCURRENT_SENDS} concurrent sends"
     )
+    for line in report.refusals:
+        print(line)
     print("per claimed batch (times from the first tick):")
     for line in report.batch_lines:
         print(line)
@@ -381,17 +424,32 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
         default=Path(tempfile.gettempdir()) / "onestop-bench-reminders.log",
         help="where the bot logs, as in production (INFO)",
     )
+    parser.add_argument(
+        "--limiter",
+        metavar="RATE[/BURST]",
+        default="",
+        help="diagnosis: replace the dispatcher's overall limiter by RATE msg/s with a bucket of "
+        "BURST (default BURST = RATE, as in production); e.g. 30/1 or 29",
+    )
     args = parser.parse_args(argv)
+    limiter: tuple[float, float] | None = None
+    if args.limiter:
+        rate_text, _, burst_text = args.limiter.partition("/")
+        rate = float(rate_text)
+        limiter = (rate, float(burst_text) if burst_text else rate)
     url: str = args.database_url or default_database_url()
     if url.rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0] == "test":
         parser.error("the `test` database belongs to the test suite: use a scratch database")
-    return Options(args.reminders, args.cap, args.target, url, args.log_file)
+    return Options(args.reminders, args.cap, args.target, url, args.log_file, limiter)
 
 
 def main() -> None:
     """Entry point."""
     options = parse_args()
     setup_logging("INFO", options.log_file)
+    if options.limiter is not None:
+        rate, burst = options.limiter
+        print(f"WHAT-IF: dispatcher limiter replaced by {rate:g} msg/s, bucket {burst:g}")
     print(
         f"reminders: {options.reminders} rows of {KIND} for {options.reminders} users, all due "
         f"now; fake Bot API with Telegram's limits enforced; database {options.database_url}"

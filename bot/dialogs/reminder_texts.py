@@ -123,7 +123,7 @@ async def _digest(uow: UnitOfWork, ctx: DialogContext, now: datetime) -> Rendere
             due = bsn_due_date(booking.day, ctx.working_days[location.id], ctx.reminders)
             if due <= today:
                 due_refs.append(booking.reference)
-    undeliverable = (await uow.outbox.counts()).get("undeliverable", 0)
+    counts = await uow.outbox.counts()
     refs = ", ".join(escape(r) for r in due_refs) or catalog.plain(
         lang, "reminders.staff.digest_none"
     )
@@ -131,6 +131,9 @@ async def _digest(uow: UnitOfWork, ctx: DialogContext, now: datetime) -> Rendere
         catalog.text(lang, "reminders.staff.digest_title", day=format_day(today, lang)),
         catalog.text(lang, "reminders.staff.digest_visits", count=visits),
         catalog.text(lang, "reminders.staff.digest_due", refs=Markup(refs)),
-        catalog.text(lang, "reminders.staff.digest_undeliverable", count=undeliverable),
+        catalog.text(
+            lang, "reminders.staff.digest_undeliverable", count=counts.get("undeliverable", 0)
+        ),
+        catalog.text(lang, "reminders.staff.digest_failed", count=counts.get("failed", 0)),
     ]
     return Markup("\n".join(lines)), ()

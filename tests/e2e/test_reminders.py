@@ -365,3 +365,44 @@ async def test_two_processes_never_send_a_row_twice(fake: FakeBotApi, tmp_path: 
     assert counts == [1] * len(users), counts
     logs = [p.log() for p in processes]
     assert all("outbox_sent" in log for log in logs), "both processes took part"
+
+
+async def test_a_missed_evening_reminder_is_dropped_after_the_visit_began(
+    fake: FakeBotApi, timed_bot: Runtime, clock: ManualClock
+) -> None:
+    user = Chat(fake, fake.add_user(6004, "Late", "en"))
+    await become_eligible(user, "en", family="none")
+    await user.tap("📅 Book the appointment")
+    await book_first_free(user, "en")
+    day = await _booked_day(timed_bot)
+    before = len(fake.chat_messages(user.user))
+    # The bot was "down" from before the evening reminder until after the visit started.
+    await advance_to(timed_bot, clock, fake, local(day, 15, 0))
+    assert len(fake.chat_messages(user.user)) == before
+    statuses = dict(await deliveries(timed_bot.database))
+    assert statuses["evening_before"] == "dropped" and statuses["morning_of"] == "dropped"
+
+
+async def test_the_morning_digest_lists_visits_due_bsns_and_undeliverable(
+    fake: FakeBotApi, timed_bot: Runtime, clock: ManualClock
+) -> None:
+    fake.add_group(STAFF_CHAT, "Desk staff")
+    user = Chat(fake, fake.add_user(6005, "Dee", "nl"))
+    await become_eligible(user, "nl", family="none")
+    await user.tap("📅 Afspraak maken")
+    await book_first_free(user, "nl")
+    day = await _booked_day(timed_bot)
+    await advance_to(timed_bot, clock, fake, local(day, 8, 45))
+    digests = [m for m in fake.chat_messages(STAFF_CHAT) if "Good morning" in m.content]
+    assert digests, fake.chat_messages(STAFF_CHAT)
+    assert "Visits today: 1" in digests[-1].content
+    assert "Undeliverable reminders" in digests[-1].content
+    async with timed_bot.database.engine.connect() as conn:
+        pending = (
+            await conn.execute(
+                text(
+                    "SELECT COUNT(*) FROM outbox WHERE kind = 'staff_digest' AND status = 'pending'"
+                )
+            )
+        ).scalar_one()
+    assert pending == 1  # the next one is scheduled
