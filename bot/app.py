@@ -8,6 +8,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 from telegram import Update
@@ -23,10 +24,12 @@ from bot.services.clock import Clock, SystemClock
 from bot.services.conversations import Conversations
 from bot.settings import Settings
 from bot.storage import schema
+from bot.storage.crypto import cipher_from
 from bot.storage.database import Database
 
 log = logging.getLogger(__name__)
 Mode = Literal["polling", "webhook"]
+DEV_KEY_FILE = Path("var/data.key")  # used only when ONESTOP_DATA_KEY is not set
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
 
 
@@ -45,7 +48,7 @@ class Runtime:
 
 def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
     """Wires the production objects; the same factory serves `onestop run`, the shell and tests."""
-    database = Database(settings.database_url)
+    database = Database(settings.database_url, cipher_from(settings.data_key, DEV_KEY_FILE))
     ctx = DialogContext.load(
         settings.content_dir,
         settings.zone,

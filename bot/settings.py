@@ -39,6 +39,7 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     content_dir: Path = Field(default_factory=_default_content_dir, alias="ONESTOP_CONTENT_DIR")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    data_key: str = Field(default="", alias="ONESTOP_DATA_KEY")
 
     @field_validator("telegram_api_url", "webhook_url")
     @classmethod
@@ -92,6 +93,19 @@ class Settings(BaseSettings):
             return tuple(int(p) for p in parts)
         return value
 
+    @field_validator("data_key")
+    @classmethod
+    def _data_key(cls, value: str) -> str:
+        from bot.storage.crypto import parse_keys
+
+        try:
+            parse_keys(value)
+        except ValueError:
+            raise ValueError(
+                "must be Fernet keys (32 url-safe base64 bytes), comma-separated"
+            ) from None
+        return value
+
     @field_validator("content_dir")
     @classmethod
     def _content_dir(cls, value: Path) -> Path:
@@ -133,7 +147,8 @@ def _describe(exc: ValidationError) -> str:
     message = str(first.get("msg", "invalid value")).removeprefix("Value error, ")
     if loc:
         field = str(loc[0])
-        name = "ONESTOP_CONTENT_DIR" if field == "content_dir" else field.upper()
+        aliases = {"content_dir": "ONESTOP_CONTENT_DIR", "data_key": "ONESTOP_DATA_KEY"}
+        name = aliases.get(field, field.upper())
         return f"{name}: {message}"
     return message
 

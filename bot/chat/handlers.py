@@ -42,7 +42,8 @@ def install(
         query_id = update.callback_query.id if update.callback_query is not None else None
         for due in outcome.wakeups:
             wake(due)
-        await deliver(context.bot, incoming, outcome, query_id)
+        tagged = await deliver(context.bot, incoming, outcome, query_id)
+        await conversations.remember_sent(tagged)
 
     # 1. Taps on inline buttons, from any message the bot sent.
     application.add_handler(CallbackQueryHandler(on_input))

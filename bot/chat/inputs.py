@@ -32,7 +32,8 @@ def incoming_from(update: Update) -> Incoming | None:
     message = update.message
     if message is None:
         return None
-    base = replace(base, message_id=message.message_id)
+    reply_to = message.reply_to_message.message_id if message.reply_to_message else None
+    base = replace(base, message_id=message.message_id, reply_to_message_id=reply_to)
     text = message.text or ""
     entity = message.entities[0] if message.entities else None
     if (
@@ -47,7 +48,7 @@ def incoming_from(update: Update) -> Incoming | None:
     if text:
         return replace(base, kind="text", text=text)
     if message.document is not None or message.photo:
-        return replace(base, kind="document", text=message.caption or "")
+        return replace(base, kind="document", text=message.caption or "", has_media=True)
     return replace(base, text=message.caption or "")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
@@ -35,22 +35,41 @@ def markup(buttons: Keyboard) -> InlineKeyboardMarkup | None:
 
 async def deliver(
     bot: Bot, incoming: Incoming, outcome: Outcome, callback_query_id: str | None
-) -> None:
-    """Answers the tap, tidies the tapped message, then sends or edits the replies in order."""
+) -> list[tuple[str, int]]:
+    """Answers the tap, tidies the tapped message, sends the replies; returns tagged ids."""
     if callback_query_id is not None:
         await _safely(bot.answer_callback_query(callback_query_id, text=outcome.toast or None))
     if outcome.clear_tapped_keyboard and incoming.message_id is not None:
         await _safely(
             bot.edit_message_reply_markup(incoming.chat_id, incoming.message_id, reply_markup=None)
         )
+    tagged = []
     for reply in outcome.replies:
-        await _send(bot, incoming, reply)
+        sent = await _send(bot, incoming, reply)
+        if reply.tag and sent is not None:
+            tagged.append((reply.tag, sent))
+    return tagged
 
 
-async def _send(bot: Bot, incoming: Incoming, reply: Reply) -> None:
+async def _send(bot: Bot, incoming: Incoming, reply: Reply) -> int | None:
     chat_id = reply.chat_id if reply.chat_id is not None else incoming.chat_id
+    replying = (
+        ReplyParameters(reply.reply_to, allow_sending_without_reply=True)
+        if reply.reply_to
+        else None
+    )
     for attempt in range(3):
         try:
+            if reply.copy_of is not None:
+                copied = await bot.copy_message(
+                    chat_id,
+                    incoming.chat_id,
+                    reply.copy_of,
+                    caption=reply.text or None,
+                    parse_mode=ParseMode.HTML,
+                    reply_parameters=replying,
+                )
+                return copied.message_id
             if reply.document is not None:
                 await bot.send_document(
                     chat_id,
@@ -67,13 +86,15 @@ async def _send(bot: Bot, incoming: Incoming, reply: Reply) -> None:
                     reply_markup=markup(reply.buttons),
                 )
             else:
-                await bot.send_message(
+                message = await bot.send_message(
                     chat_id,
                     reply.text,
                     parse_mode=ParseMode.HTML,
                     reply_markup=markup(reply.buttons),
+                    reply_parameters=replying,
                 )
-            return
+                return message.message_id
+            return None
         except RetryAfter as exc:
             wait = (
                 exc.retry_after
@@ -82,14 +103,15 @@ async def _send(bot: Bot, incoming: Incoming, reply: Reply) -> None:
             )
             if attempt == 2 or wait > MAX_RETRY_AFTER:
                 log.warning("send_dropped reason=retry_after chat_kind=%s", _chat_kind(chat_id))
-                return
+                return None
             await asyncio.sleep(wait)
         except Forbidden:
             log.info("send_refused reason=forbidden chat_kind=%s", _chat_kind(chat_id))
-            return
+            return None
         except BadRequest as exc:
             log.warning("send_rejected reason=%s", exc.message)
-            return
+            return None
+    return None
 
 
 async def _safely(call: object) -> None:

@@ -14,11 +14,13 @@ from bot.content.eligibility import (
     load_salary_table,
 )
 from bot.content.faq import load_faq
+from bot.content.handoff import load_handoff_settings
 from bot.content.locations import load_locations
 from bot.content.reminders import load_reminder_settings
 from bot.content.sponsors import load_register
 from bot.domain.eligibility import EligibilityRules, SalaryTable
 from bot.domain.faq import FaqIndex
+from bot.domain.handoff import HandoffSettings
 from bot.domain.language import Language
 from bot.domain.locations import Location
 from bot.domain.reminders import ReminderSettings
@@ -42,6 +44,7 @@ class DialogContext:
     locations: dict[str, Location]
     working_days: dict[str, WorkingDays]
     reminders: ReminderSettings
+    handoff: HandoffSettings
     staff_chat_id: int | None = None
     admin_ids: tuple[int, ...] = ()
 
@@ -72,6 +75,7 @@ class DialogContext:
             locations=locations,
             working_days={key: WorkingDays(loc) for key, loc in locations.items()},
             reminders=load_reminder_settings(content_dir),
+            handoff=load_handoff_settings(content_dir),
             staff_chat_id=staff_chat_id,
             admin_ids=admin_ids,
         )

@@ -5,8 +5,9 @@ from __future__ import annotations
 from bot.dialogs.keyboards import grid
 from bot.dialogs.turn import Button, Keyboard, Turn
 
-MENU_ITEMS = ("elig", "book", "mine", "ask", "lang", "help")
+MENU_ITEMS = ("elig", "book", "mine", "ask", "human", "lang", "help")
 LABEL_KEYS = {
+    "human": "handoff.button",
     "elig": "menu.eligibility",
     "book": "menu_more.book",
     "mine": "menu_more.mine",
@@ -19,12 +20,17 @@ LABEL_KEYS = {
 def menu_keyboard(turn: Turn) -> Keyboard:
     """The menu's buttons in the user's language."""
     buttons = [Button(turn.label(LABEL_KEYS[item]), f"m:{item}") for item in MENU_ITEMS]
-    return (*grid(buttons[:4], 1), tuple(buttons[4:]))
+    return (*grid(buttons[:5], 1), tuple(buttons[5:]))
 
 
 def menu_button(turn: Turn) -> Button:
     """A button that leads back to the menu."""
     return Button(turn.label("menu.back_to_menu"), "m:menu")
+
+
+def person_button(turn: Turn) -> Button:
+    """Offers a person (a hand-off to staff)."""
+    return Button(turn.label("handoff.button"), "h:start")
 
 
 def show_menu(turn: Turn, intro_key: str = "menu.title", **params: object) -> None:

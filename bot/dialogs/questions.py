@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.content.catalog import Markup, escape
 from bot.dialogs.eligibility import sources_block
-from bot.dialogs.menu import menu_button
+from bot.dialogs.menu import menu_button, person_button
 from bot.dialogs.turn import Button, Turn
 from bot.domain.faq import Band
 
@@ -17,6 +19,8 @@ async def answer_question(turn: Turn, text: str) -> None:
         turn.say(turn.t("errors.too_long", length=len(text), limit=MAX_QUESTION_LENGTH))
         return
     match = turn.ctx.faq.match(text)
+    misses = turn.profile.misses + 1 if match.band is Band.NONE else 0
+    turn.profile = replace(turn.profile, misses=misses)
     if match.band is Band.CLEAR:
         show_entry(turn, match.candidates[0][0])
     elif match.band is Band.NEAR:
@@ -27,7 +31,10 @@ async def answer_question(turn: Turn, text: str) -> None:
         turn.say(turn.t("faq.did_you_mean"), (*buttons, (menu_button(turn),)))
     else:
         await turn.uow.faq_gaps.record(text, turn.lang, turn.now)
-        turn.say(turn.t("faq.no_match"), ((menu_button(turn),),))
+        if misses >= turn.ctx.handoff.unanswered_before_offer:
+            turn.say(turn.t("handoff.offer"), ((person_button(turn),), (menu_button(turn),)))
+        else:
+            turn.say(turn.t("faq.no_match"), ((menu_button(turn),),))
 
 
 def show_entry(turn: Turn, entry_id: str) -> None:
@@ -56,4 +63,4 @@ def record_vote(turn: Turn, entry_id: str, helpful: bool) -> None:
     if helpful:
         turn.toast = turn.label("faq.thanks")
     else:
-        turn.say(turn.t("faq.sorry"), ((menu_button(turn),),))
+        turn.say(turn.t("faq.sorry"), ((person_button(turn),), (menu_button(turn),)))

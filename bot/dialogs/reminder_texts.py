@@ -23,6 +23,8 @@ async def render(
     """The text and buttons, or None when the message no longer makes sense (it is dropped)."""
     if message.kind == "staff_digest":
         return await _digest(uow, ctx, now)
+    if message.kind == "ticket_reraise":
+        return await _reraise(uow, ctx, message)
     booking = await uow.bookings.get(message.booking_id) if message.booking_id else None
     if booking is None or booking.status != "active":
         return None
@@ -109,6 +111,16 @@ def _text(ctx: DialogContext, booking: Booking, kind: str, lang: Language) -> Re
     raise ValueError(f"unknown reminder kind {kind}")
 
 
+async def _reraise(uow: UnitOfWork, ctx: DialogContext, message: OutboxMessage) -> Rendered | None:
+    """Raises a still unclaimed ticket again; nothing once someone claimed or closed it."""
+    ticket = await uow.tickets.get(int(message.payload.get("ticket", 0)))
+    if ticket is None or ticket.status != "open":
+        return None
+    lang = ctx.default_language
+    topic = ctx.catalog.plain(lang, f"handoff.topics.{ticket.topic}")
+    return ctx.catalog.text(lang, "handoff.staff.still_waiting", ticket=ticket.id, topic=topic), ()
+
+
 async def _digest(uow: UnitOfWork, ctx: DialogContext, now: datetime) -> Rendered:
     lang = ctx.default_language
     today = now.astimezone(ctx.zone).date()
@@ -135,5 +147,6 @@ async def _digest(uow: UnitOfWork, ctx: DialogContext, now: datetime) -> Rendere
             lang, "reminders.staff.digest_undeliverable", count=counts.get("undeliverable", 0)
         ),
         catalog.text(lang, "reminders.staff.digest_failed", count=counts.get("failed", 0)),
+        catalog.text(lang, "reminders.staff.digest_handoffs", count=await uow.tickets.open_count()),
     ]
     return Markup("\n".join(lines)), ()

@@ -7,6 +7,14 @@ from dataclasses import replace
 from bot.dialogs.appointment import BOOKING, on_action, show_mine
 from bot.dialogs.eligibility import EligibilityFlow
 from bot.dialogs.flow import Flow
+from bot.dialogs.handoff import (
+    HandoffFlow,
+    ask_topic,
+    relay_from_user,
+    staff_reply,
+    staff_ticket_button,
+    user_button,
+)
 from bot.dialogs.keyboards import parse_flow_data
 from bot.dialogs.menu import show_menu
 from bot.dialogs.questions import answer_question, record_vote, show_entry
@@ -17,8 +25,14 @@ from bot.domain.language import LANGUAGES, Language, parse_language
 
 ELIGIBILITY = EligibilityFlow()
 SALARY = SalaryFlow()
-FLOWS: dict[str, Flow] = {ELIGIBILITY.name: ELIGIBILITY, SALARY.name: SALARY, BOOKING.name: BOOKING}
-COMMANDS = ("start", "menu", "help", "language", "cancel")
+HANDOFF = HandoffFlow()
+FLOWS: dict[str, Flow] = {
+    ELIGIBILITY.name: ELIGIBILITY,
+    SALARY.name: SALARY,
+    BOOKING.name: BOOKING,
+    HANDOFF.name: HANDOFF,
+}
+COMMANDS = ("start", "menu", "help", "language", "human", "cancel")
 LANGUAGE_NAMES: dict[Language, str] = {"nl": "🇳🇱 Nederlands", "en": "🇬🇧 English"}
 
 
@@ -26,10 +40,15 @@ async def route(turn: Turn) -> None:
     """Handles one input; a flow in progress is resumed after any interruption."""
     kind = turn.incoming.kind
     if not turn.incoming.private:
+        data = turn.incoming.data
         if kind == "command" and turn.incoming.command in STAFF_COMMANDS:
             await staff_command(turn)
-        elif kind == "button" and turn.incoming.data.startswith("st:"):
-            await staff_button(turn, turn.incoming.data[3:])
+        elif kind == "button" and data.startswith("st:"):
+            await staff_button(turn, data[3:])
+        elif kind == "button" and data.startswith("tk:"):
+            await staff_ticket_button(turn, data[3:])
+        elif kind in ("text", "document") and await staff_reply(turn):
+            pass
         else:
             turn.handler = "group:ignored"
         return
@@ -41,6 +60,8 @@ async def route(turn: Turn) -> None:
         await _button(turn)
     elif kind == "text":
         await _text(turn)
+    elif kind == "document" and turn.dialog.flow == HANDOFF.name and await relay_from_user(turn):
+        return
     else:
         turn.handler = "unsupported"
         turn.say(turn.t("errors.unsupported"))
@@ -75,8 +96,12 @@ async def _command(turn: Turn) -> None:
         await resume(turn)
     elif command == "language":
         ask_language(turn)
+    elif command == "human":
+        await ask_topic(turn)
     elif command == "cancel":
-        if turn.dialog.active:
+        if turn.dialog.flow == HANDOFF.name:
+            await user_button(turn, f"b:{turn.dialog.answers.get('ticket')}")
+        elif turn.dialog.active:
             turn.dialog = turn.dialog.end()
             show_menu(turn, "cancel.done")
         else:
@@ -121,6 +146,10 @@ async def _button(turn: Turn) -> None:
         await on_action(turn, rest)
     elif prefix == "st":
         await staff_button(turn, rest)
+    elif prefix == "tk":
+        await staff_ticket_button(turn, rest)
+    elif prefix == "h":
+        await user_button(turn, rest)
     elif prefix == "n":
         turn.toast = turn.label("booking.unavailable_toast") if rest else ""
     elif prefix == "q":
@@ -141,6 +170,8 @@ async def _menu(turn: Turn, item: str) -> None:
         await switch_language(turn, other)
     elif item == "help":
         turn.say(turn.t("help.text"))
+    elif item == "human":
+        await ask_topic(turn)
     elif item == "menu":
         show_menu(turn)
     elif item == "book":
@@ -169,6 +200,9 @@ async def _stale(turn: Turn) -> None:
 
 
 async def _text(turn: Turn) -> None:
+    await turn.uow.recent.add(
+        turn.incoming.chat_id, turn.incoming.text, turn.now, turn.ctx.handoff.recent_messages
+    )
     flow = FLOWS.get(turn.dialog.flow or "")
     if flow is not None and turn.dialog.active:
         turn.handler = f"flow:{flow.name}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.content.catalog import Markup, format_clock, format_day
+from bot.dialogs.handoff import is_staff
 from bot.dialogs.turn import Button, Keyboard, Turn
 from bot.domain.booking import Booking, normalise_reference
 from bot.domain.dates import parse_staff_date
@@ -13,7 +14,7 @@ from bot.domain.reminders import bsn_due_date
 from bot.services import booking as booking_service
 from bot.services import reminders
 
-STAFF_COMMANDS = ("agenda", "close", "bsn_issued")
+STAFF_COMMANDS = ("agenda", "close", "bsn_issued", "staff", "staff_add", "staff_remove")
 MAX_CLOSURE_DAYS = 62
 
 
@@ -25,8 +26,14 @@ def in_staff_chat(turn: Turn) -> bool:
 async def staff_command(turn: Turn) -> None:
     """Runs a staff command, or refuses it outside the staff chat."""
     turn.handler = f"staff:{turn.incoming.command}"
+    if turn.incoming.command.startswith("staff"):
+        await _manage_staff(turn)
+        return
     if not in_staff_chat(turn):
         turn.say(turn.t("staff.only_staff_chat"))
+        return
+    if not await is_staff(turn):
+        turn.say(turn.t("handoff.staff.not_staff"))
         return
     if turn.incoming.command == "agenda":
         await _agenda(turn)
@@ -40,10 +47,36 @@ async def staff_command(turn: Turn) -> None:
         await _mark(turn, "bsn", reference)
 
 
+async def _manage_staff(turn: Turn) -> None:
+    """Admins add and remove staff (anywhere); everyone else is refused."""
+    if turn.incoming.user_id not in turn.ctx.admin_ids:
+        turn.say(turn.t("handoff.staff.not_staff"))
+        return
+    command, arg = turn.incoming.command, turn.incoming.args.strip()
+    if command == "staff":
+        users = ", ".join(str(u) for u in await turn.uow.staff.all()) or "-"
+        admins = ", ".join(str(a) for a in turn.ctx.admin_ids)
+        turn.say(turn.t("handoff.staff.staff_list", users=users, admins=admins))
+        return
+    if not arg.lstrip("-").isdigit():
+        turn.say(turn.t("handoff.staff.staff_usage"))
+        return
+    user_id = int(arg)
+    if command == "staff_add":
+        changed = await turn.uow.staff.add(user_id, turn.incoming.user_id, turn.now)
+        key = "handoff.staff.staff_added"
+    else:
+        changed = await turn.uow.staff.remove(user_id)
+        key = "handoff.staff.staff_removed"
+    if changed:
+        await turn.uow.audit.record(turn.incoming.user_id, command, f"user:{user_id}", turn.now)
+    turn.say(turn.t(key if changed else "handoff.staff.staff_unchanged", user=user_id))
+
+
 async def staff_button(turn: Turn, rest: str) -> None:
     """Agenda and alert buttons: attended, no-show, BSN issued; staff chat only."""
     turn.handler = "staff:button"
-    if not in_staff_chat(turn):
+    if not in_staff_chat(turn) or not await is_staff(turn):
         turn.toast = turn.label("reminders.staff.staff_only")
         return
     action, _, reference = rest.partition(":")

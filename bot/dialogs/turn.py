@@ -32,6 +32,8 @@ class Incoming:
     telegram_language: str | None = None
     message_id: int | None = None
     private: bool = True
+    reply_to_message_id: int | None = None
+    has_media: bool = False
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,9 @@ class Reply:
     edit: bool = False
     document: Document | None = None
     chat_id: int | None = None
+    copy_of: int | None = None  # copy this message of the incoming chat (photos, files)
+    reply_to: int | None = None
+    tag: str = ""  # e.g. "alert:12": the sent message id is remembered for ticket 12
 
 
 @dataclass
@@ -104,9 +109,27 @@ class Turn:
         """Queues a message for the user."""
         self.replies.append(Reply(text=text, buttons=buttons, edit=edit))
 
-    def tell(self, chat_id: int, text: Markup, buttons: Keyboard = ()) -> None:
-        """Queues a message for another chat (staff, or another user)."""
-        self.replies.append(Reply(text=text, buttons=buttons, chat_id=chat_id))
+    def tell(
+        self,
+        chat_id: int,
+        text: Markup,
+        buttons: Keyboard = (),
+        *,
+        reply_to: int | None = None,
+        tag: str = "",
+        copy_of: int | None = None,
+    ) -> None:
+        """Queues a message (or a copy of the incoming one) for another chat."""
+        self.replies.append(
+            Reply(
+                text=text,
+                buttons=buttons,
+                chat_id=chat_id,
+                reply_to=reply_to,
+                tag=tag,
+                copy_of=copy_of,
+            )
+        )
 
     def send_document(self, document: Document) -> None:
         """Queues a file for the user."""

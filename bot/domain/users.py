@@ -14,3 +14,4 @@ class UserProfile:
     user_id: int
     language: Language
     language_chosen: bool = False
+    misses: int = 0

@@ -99,6 +99,19 @@ class Conversations:
             wakeups=tuple(turn.wakeups),
         )
 
+    async def remember_sent(self, tagged: list[tuple[str, int]]) -> None:
+        """Links sent staff-chat messages to their tickets, so replies to them find the user."""
+        if not tagged:
+            return
+        async with UnitOfWork(self._database) as uow:
+            for tag, message_id in tagged:
+                kind, _, ticket = tag.partition(":")
+                if kind in ("alert", "relay") and ticket.isdigit():
+                    await uow.tickets.remember_message(
+                        int(ticket), message_id, alert=kind == "alert"
+                    )
+            await uow.commit()
+
     async def _language_of(self, incoming: Incoming) -> Language:
         """The user's language for an apology, even when the database is the problem."""
         try:

@@ -27,6 +27,7 @@ def _scalar(column: Any, key_column: Any, key: str) -> Any:
 _LOAD = select(
     _scalar(users.c.language, users.c.user_id, "uid"),
     _scalar(users.c.language_chosen, users.c.user_id, "uid"),
+    _scalar(users.c.misses, users.c.user_id, "uid"),
     _scalar(dialogs.c.version, dialogs.c.chat_id, "cid"),
     _scalar(dialogs.c.flow, dialogs.c.chat_id, "cid"),
     _scalar(dialogs.c.step, dialogs.c.chat_id, "cid"),
@@ -49,10 +50,12 @@ class ChatStateRepository:
     async def load(self, chat_id: int, user_id: int) -> tuple[UserProfile | None, Dialog | None]:
         """The user's profile and the chat's dialog, None where there is none yet."""
         row = (await self._session.execute(_LOAD, {"uid": user_id, "cid": chat_id})).one()
-        language, chosen, version, flow, step, answers, history = row
+        language, chosen, misses, version, flow, step, answers, history = row
         profile = None
         if language is not None:
-            profile = UserProfile(user_id, parse_language(language) or "en", bool(chosen))
+            profile = UserProfile(
+                user_id, parse_language(language) or "en", bool(chosen), int(misses or 0)
+            )
         dialog = None
         if version is not None:
             dialog = Dialog(
@@ -66,7 +69,11 @@ class ChatStateRepository:
 
     async def save_user(self, profile: UserProfile, now: datetime, *, exists: bool) -> None:
         """Inserts or updates the profile."""
-        values = {"language": profile.language, "language_chosen": profile.language_chosen}
+        values = {
+            "language": profile.language,
+            "language_chosen": profile.language_chosen,
+            "misses": profile.misses,
+        }
         if exists:
             await self._session.execute(
                 update(users)

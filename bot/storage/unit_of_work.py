@@ -22,6 +22,7 @@ from bot.storage.repositories import (
     UserRepository,
     lock_chat,
 )
+from bot.storage.tickets import AuditLog, RecentMessages, StaffRepository, TicketRepository
 
 
 class UnitOfWork:
@@ -34,6 +35,10 @@ class UnitOfWork:
     faq_gaps: FaqGapRepository
     chat_state: ChatStateRepository
     outbox: OutboxRepository
+    staff: StaffRepository
+    tickets: TicketRepository
+    recent: RecentMessages
+    audit: AuditLog
     bookings: BookingRepository
     eligibility: EligibilityRepository
     closures: ClosureRepository
@@ -51,6 +56,10 @@ class UnitOfWork:
         self.faq_gaps = FaqGapRepository(self.session)
         self.chat_state = ChatStateRepository(self.session)
         self.outbox = OutboxRepository(self.session)
+        self.staff = StaffRepository(self.session)
+        self.tickets = TicketRepository(self.session, self._database.cipher)
+        self.recent = RecentMessages(self.session, self._database.cipher)
+        self.audit = AuditLog(self.session)
         self.bookings = BookingRepository(self.session)
         self.eligibility = EligibilityRepository(self.session)
         self.closures = ClosureRepository(self.session)

@@ -238,7 +238,9 @@ async def test_a_cancellation_tells_the_earliest_waiting_user(
 
 @pytest.fixture
 async def staff_bot(fake: FakeBotApi, database_url: str) -> AsyncIterator[Runtime]:
-    runtime = build_runtime(bot_settings(fake, database_url, staff_chat_id=STAFF_CHAT))
+    runtime = build_runtime(
+        bot_settings(fake, database_url, staff_chat_id=STAFF_CHAT, admin_user_ids=(9001,))
+    )
     async with running(runtime, "polling"):
         yield runtime
         await fake.wait_until_idle(timeout=20)

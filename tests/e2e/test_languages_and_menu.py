@@ -92,7 +92,7 @@ async def test_help_and_start_resume_the_flow_and_cancel_ends_it(
 async def test_commands_are_registered_in_both_languages(fake: FakeBotApi, bot: Runtime) -> None:
     dutch = dict(fake.commands(language_code="nl"))
     english = dict(fake.commands(language_code="en"))
-    assert set(dutch) == set(english) == {"start", "menu", "help", "language", "cancel"}
+    assert set(dutch) == set(english) == {"start", "menu", "help", "language", "human", "cancel"}
     assert dutch["cancel"] == "Stop waar je mee bezig bent"
     assert english["cancel"] == "Stop what you are doing"
     assert dict(fake.commands()) == english

@@ -38,7 +38,10 @@ def clock() -> ManualClock:
 async def timed_bot(
     fake: FakeBotApi, database_url: str, clock: ManualClock
 ) -> AsyncIterator[Runtime]:
-    runtime = build_runtime(bot_settings(fake, database_url, staff_chat_id=STAFF_CHAT), clock=clock)
+    settings = bot_settings(
+        fake, database_url, staff_chat_id=STAFF_CHAT, admin_user_ids=(9101, 9102)
+    )
+    runtime = build_runtime(settings, clock=clock)
     async with running(runtime, "polling"):
         yield runtime
         await fake.wait_until_idle(timeout=20)

@@ -1,0 +1,352 @@
+"""Hand-off to staff: a ticket, an alert with context, claim, two-way relay, close and rating."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.content.catalog import Markup, escape, format_day, format_moment
+from bot.dialogs.menu import menu_button
+from bot.dialogs.turn import Button, Keyboard, Turn
+from bot.domain.dialog import Dialog
+from bot.domain.handoff import (
+    Ticket,
+    expected_wait_minutes,
+    in_office_hours,
+    next_opening,
+    reraise_at,
+)
+
+FLOW = "handoff"
+
+
+async def is_staff(turn: Turn) -> bool:
+    """Admins, and whoever an admin added."""
+    user_id = turn.incoming.user_id
+    return user_id in turn.ctx.admin_ids or await turn.uow.staff.contains(user_id)
+
+
+async def ask_topic(turn: Turn) -> None:
+    """Starts a hand-off: the user picks a topic (or is reminded of the open ticket)."""
+    ticket = await turn.uow.tickets.active_for_user(turn.incoming.user_id)
+    if ticket is not None:
+        turn.say(turn.t("handoff.already_open", ticket=ticket.id), _back_keyboard(turn, ticket))
+        return
+    if turn.ctx.staff_chat_id is None:
+        from bot.dialogs.questions import show_entry
+
+        show_entry(turn, "human")  # no staff chat configured: say how to reach people directly
+        return
+    buttons = tuple(
+        (Button(turn.label(f"handoff.topics.{topic}"), f"h:t:{topic}"),)
+        for topic in turn.ctx.handoff.topics
+    )
+    turn.say(turn.t("handoff.topic_question"), (*buttons, (menu_button(turn),)))
+
+
+def _back_keyboard(turn: Turn, ticket: Ticket) -> Keyboard:
+    return ((Button(turn.label("handoff.back_to_bot"), f"h:b:{ticket.id}"),),)
+
+
+async def open_ticket(turn: Turn, topic: str) -> None:
+    """Creates the ticket, alerts staff with context, tells the user their place in the queue."""
+    staff_chat = turn.ctx.staff_chat_id
+    if topic not in turn.ctx.handoff.topics or staff_chat is None:
+        turn.toast = turn.label("errors.stale_button")
+        return
+    if await turn.uow.tickets.active_for_user(turn.incoming.user_id) is not None:
+        await ask_topic(turn)
+        return
+    turn.clear_tapped_keyboard = True
+    ticket = await turn.uow.tickets.create(
+        turn.incoming.user_id,
+        turn.incoming.chat_id,
+        turn.lang,
+        topic,
+        turn.incoming.first_name,
+        turn.now,
+    )
+    turn.tell(
+        staff_chat,
+        await alert_text(turn, ticket),
+        _staff_buttons(turn, ticket, claimed=False),
+        tag=f"alert:{ticket.id}",
+    )
+    turn.dialog = Dialog().start(FLOW, "open", {"ticket": ticket.id})
+    turn.profile = replace(turn.profile, misses=0)
+    settings = turn.ctx.handoff
+    location = next(iter(turn.ctx.locations.values()))
+    working_days = turn.ctx.working_days[location.id]
+    if in_office_hours(turn.now, turn.ctx.zone, working_days, settings):
+        position = await turn.uow.tickets.position(ticket)
+        text = turn.t(
+            "handoff.opened",
+            ticket=ticket.id,
+            position=position,
+            minutes=expected_wait_minutes(position, settings),
+        )
+    else:
+        when = next_opening(turn.now, turn.ctx.zone, working_days, settings)
+        text = turn.t(
+            "handoff.opened_closed_hours",
+            ticket=ticket.id,
+            when=format_moment(when.astimezone(turn.ctx.zone), turn.lang),
+        )
+    turn.say(text, _back_keyboard(turn, ticket))
+    due = reraise_at(turn.now, turn.ctx.zone, working_days, settings)
+    await turn.uow.outbox.add(
+        chat_id=staff_chat,
+        kind="ticket_reraise",
+        due=due,
+        language=turn.ctx.default_language,
+        now=turn.now,
+        payload={"ticket": ticket.id},
+    )
+    turn.wakeups.append(due)
+
+
+async def alert_text(turn: Turn, ticket: Ticket) -> Markup:
+    """Everything staff need, in the staff chat's language; no personal data beyond the name."""
+    lang = turn.ctx.default_language
+    catalog = turn.ctx.catalog
+    recent = await turn.uow.recent.last(ticket.chat_id, turn.ctx.handoff.recent_messages)
+    messages = "\n".join(f"› {escape(text)}" for text in recent) or catalog.plain(
+        lang, "handoff.staff.no_messages"
+    )
+    booking = await turn.uow.bookings.active_for_user(ticket.user_id)
+    booking_text = (
+        catalog.plain(
+            lang,
+            "handoff.staff.booking_line",
+            reference=booking.reference,
+            status=booking.status,
+            day=format_day(booking.day, lang),
+        )
+        if booking is not None
+        else catalog.plain(lang, "handoff.staff.no_booking")
+    )
+    eligibility = await turn.uow.eligibility.get(ticket.user_id)
+    return catalog.text(
+        lang,
+        "handoff.staff.alert",
+        ticket=ticket.id,
+        name=ticket.user_name,
+        language=ticket.language.upper(),
+        topic=catalog.plain(lang, f"handoff.topics.{ticket.topic}"),
+        messages=Markup(messages),
+        booking=booking_text,
+        prereg=catalog.plain(lang, "handoff.staff.prereg_missing"),
+        eligibility=eligibility[0]
+        if eligibility
+        else catalog.plain(lang, "handoff.staff.no_eligibility"),
+    )
+
+
+def _staff_buttons(turn: Turn, ticket: Ticket, *, claimed: bool) -> Keyboard:
+    lang = turn.ctx.default_language
+    close = Button(turn.ctx.catalog.plain(lang, "handoff.staff.close"), f"tk:x:{ticket.id}")
+    if claimed:
+        return ((close,),)
+    claim = Button(turn.ctx.catalog.plain(lang, "handoff.staff.claim"), f"tk:c:{ticket.id}")
+    return ((claim, close),)
+
+
+class HandoffFlow:
+    """While a ticket is open, what the user writes goes to staff instead of the FAQ."""
+
+    name = FLOW
+
+    async def prompt(self, turn: Turn) -> None:
+        """Reminds the user they are talking to staff."""
+        ticket = await self._ticket(turn)
+        if ticket is None:
+            turn.dialog = turn.dialog.end()
+            return
+        turn.say(turn.t("handoff.already_open", ticket=ticket.id), _back_keyboard(turn, ticket))
+
+    async def on_button(self, turn: Turn, step: str, value: str) -> None:
+        """No flow buttons: everything goes through h: and tk: data."""
+        turn.toast = turn.label("errors.stale_button")
+
+    async def on_text(self, turn: Turn, text: str) -> bool:
+        """Relays the text to the ticket in the staff chat."""
+        return await relay_from_user(turn)
+
+    async def _ticket(self, turn: Turn) -> Ticket | None:
+        ticket = await turn.uow.tickets.active_for_user(turn.incoming.user_id)
+        if ticket is None or ticket.id != turn.dialog.answers.get("ticket"):
+            return None
+        return ticket
+
+
+async def relay_from_user(turn: Turn) -> bool:
+    """Passes the user's message (text, photo or file) to staff, replying to the alert."""
+    ticket = await turn.uow.tickets.active_for_user(turn.incoming.user_id)
+    staff_chat = turn.ctx.staff_chat_id
+    if ticket is None or staff_chat is None:
+        turn.dialog = turn.dialog.end()
+        return False
+    lang = turn.ctx.default_language
+    name = turn.incoming.first_name
+    turn.handler = "handoff:relay"
+    if turn.incoming.has_media:
+        caption = turn.ctx.catalog.text(
+            lang, "handoff.staff.from_user_caption", ticket=ticket.id, name=name
+        )
+        if turn.incoming.text:
+            caption = Markup(f"{caption}: {escape(turn.incoming.text)}")
+        turn.tell(
+            staff_chat,
+            caption,
+            reply_to=ticket.alert_message_id,
+            tag=f"relay:{ticket.id}",
+            copy_of=turn.incoming.message_id,
+        )
+    else:
+        turn.tell(
+            staff_chat,
+            turn.ctx.catalog.text(
+                lang,
+                "handoff.staff.from_user",
+                ticket=ticket.id,
+                name=name,
+                text=turn.incoming.text,
+            ),
+            reply_to=ticket.alert_message_id,
+            tag=f"relay:{ticket.id}",
+        )
+    return True
+
+
+async def user_button(turn: Turn, rest: str) -> None:
+    """h:start, h:t:<topic>, h:b:<ticket> (back to the bot), h:r:<ticket>:<1-5>."""
+    action, _, tail = rest.partition(":")
+    if action == "start":
+        await ask_topic(turn)
+    elif action == "t":
+        await open_ticket(turn, tail)
+    elif action == "b" and tail.isdigit():
+        await _leave(turn, int(tail))
+    elif action == "r":
+        number, _, rating = tail.partition(":")
+        if number.isdigit() and rating in ("1", "2", "3", "4", "5"):
+            stored = await turn.uow.tickets.rate(int(number), turn.incoming.user_id, int(rating))
+            turn.clear_tapped_keyboard = stored
+            turn.toast = turn.label("handoff.rated" if stored else "errors.stale_button")
+        else:
+            turn.toast = turn.label("errors.stale_button")
+    else:
+        turn.toast = turn.label("errors.stale_button")
+
+
+async def _leave(turn: Turn, ticket_id: int) -> None:
+    ticket = await turn.uow.tickets.active_for_user(turn.incoming.user_id)
+    if ticket is None or ticket.id != ticket_id:
+        turn.toast = turn.label("errors.stale_button")
+        return
+    await turn.uow.tickets.close(ticket.id, turn.now)
+    turn.clear_tapped_keyboard = True
+    if turn.dialog.flow == FLOW:
+        turn.dialog = turn.dialog.end()
+    staff_chat = turn.ctx.staff_chat_id
+    if staff_chat is not None:
+        turn.tell(
+            staff_chat,
+            turn.ctx.catalog.text(
+                turn.ctx.default_language, "handoff.staff.left_by_user", ticket=ticket.id
+            ),
+            reply_to=ticket.alert_message_id,
+        )
+    turn.say(turn.t("handoff.left", ticket=ticket.id), ((menu_button(turn),),))
+
+
+async def staff_ticket_button(turn: Turn, rest: str) -> None:
+    """tk:c:<ticket> claims, tk:x:<ticket> closes; staff only, in the staff chat."""
+    turn.handler = "handoff:staff_button"
+    if turn.incoming.chat_id != turn.ctx.staff_chat_id or not await is_staff(turn):
+        turn.toast = turn.label("handoff.staff.not_staff")
+        return
+    action, _, number = rest.partition(":")
+    ticket = await turn.uow.tickets.get(int(number)) if number.isdigit() else None
+    if ticket is None or action not in ("c", "x"):
+        turn.toast = turn.label("errors.stale_button")
+        return
+    name = turn.incoming.first_name
+    if ticket.status == "closed":
+        turn.toast = turn.label("handoff.staff.ticket_closed")
+        return
+    alert = await alert_text(turn, ticket)
+    if action == "c":
+        if not await turn.uow.tickets.claim(ticket.id, turn.incoming.user_id, name, turn.now):
+            turn.toast = turn.label(
+                "handoff.staff.already_claimed", name=ticket.claimed_by_name or "?"
+            )
+            return
+        await turn.uow.audit.record(turn.incoming.user_id, "claim", f"ticket:{ticket.id}", turn.now)
+        claimed = turn.label("handoff.staff.claimed_by", name=name)
+        turn.say(
+            Markup(f"{alert}\n\n<b>{escape(claimed)}</b>"),
+            _staff_buttons(turn, ticket, claimed=True),
+            edit=True,
+        )
+        await _tell_user(turn, ticket, "handoff.joined", name=name)
+    else:
+        await turn.uow.tickets.close(ticket.id, turn.now)
+        await turn.uow.audit.record(turn.incoming.user_id, "close", f"ticket:{ticket.id}", turn.now)
+        closed = turn.label("handoff.staff.closed_by", name=name)
+        turn.say(Markup(f"{alert}\n\n<b>{escape(closed)}</b>"), (), edit=True)
+        await _end_user_flow(turn, ticket)
+        ratings = tuple(Button(str(n), f"h:r:{ticket.id}:{n}") for n in range(1, 6))
+        await _tell_user(turn, ticket, "handoff.closed", buttons=(ratings,), ticket=ticket.id)
+
+
+async def _end_user_flow(turn: Turn, ticket: Ticket) -> None:
+    """The user's chat leaves the hand-off: the bot answers again."""
+    await turn.uow.lock_chat(ticket.chat_id)
+    dialog = await turn.uow.dialogs.get(ticket.chat_id)
+    if dialog.flow == FLOW:
+        await turn.uow.dialogs.save(ticket.chat_id, ticket.user_id, dialog.end(), turn.now)
+
+
+async def _tell_user(
+    turn: Turn, target: Ticket, key: str, buttons: Keyboard = (), **params: object
+) -> None:
+    profile = await turn.uow.users.get(target.user_id)
+    lang = profile.language if profile is not None else turn.ctx.default_language
+    turn.tell(target.chat_id, turn.ctx.catalog.text(lang, key, **params), buttons)
+
+
+async def staff_reply(turn: Turn) -> bool:
+    """A staff member replying to a ticket's message in the staff chat: relayed to the user."""
+    reply_to = turn.incoming.reply_to_message_id
+    if reply_to is None:
+        return False
+    ticket = await turn.uow.tickets.by_staff_message(reply_to)
+    if ticket is None:
+        return False
+    turn.handler = "handoff:staff_reply"
+    if not await is_staff(turn):
+        turn.say(turn.t("handoff.staff.not_staff"))
+        return True
+    if ticket.status == "closed":
+        turn.say(turn.t("handoff.staff.ticket_closed"))
+        return True
+    name = turn.incoming.first_name
+    if ticket.status == "open" and await turn.uow.tickets.claim(
+        ticket.id, turn.incoming.user_id, name, turn.now
+    ):
+        await turn.uow.audit.record(turn.incoming.user_id, "claim", f"ticket:{ticket.id}", turn.now)
+        await _tell_user(turn, ticket, "handoff.joined", name=name)
+    await turn.uow.audit.record(turn.incoming.user_id, "reply", f"ticket:{ticket.id}", turn.now)
+    profile = await turn.uow.users.get(ticket.user_id)
+    lang = profile.language if profile is not None else turn.ctx.default_language
+    if turn.incoming.has_media:
+        caption = turn.ctx.catalog.text(
+            lang, "handoff.staff_caption", name=name, text=turn.incoming.text
+        )
+        turn.tell(ticket.chat_id, caption, copy_of=turn.incoming.message_id)
+    else:
+        turn.tell(
+            ticket.chat_id,
+            turn.ctx.catalog.text(lang, "handoff.staff_says", name=name, text=turn.incoming.text),
+        )
+    return True

@@ -1,0 +1,151 @@
+"""Hand-off to staff in a staff group: alert, claim, two-way relay with a photo, close, rating."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime
+
+import pytest
+from sqlalchemy import text
+
+from bot.app import Runtime, build_runtime, running
+from bot.fakebotapi import FakeBotApi
+from bot.services.clock import ManualClock
+from tests.e2e.conftest import Chat, bot_settings
+
+pytestmark = pytest.mark.e2e
+STAFF_CHAT = -100900
+ADMIN = 9500
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+
+@pytest.fixture
+async def office_bot(fake: FakeBotApi, database_url: str) -> AsyncIterator[Runtime]:
+    clock = ManualClock(datetime.fromisoformat("2026-12-01T10:00:00+01:00"))  # a Tuesday, 10:00
+    settings = bot_settings(fake, database_url, staff_chat_id=STAFF_CHAT, admin_user_ids=(ADMIN,))
+    runtime = build_runtime(settings, clock=clock)
+    async with running(runtime, "polling"):
+        yield runtime
+        await fake.wait_until_idle(timeout=20)
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+async def test_a_user_is_helped_by_staff_end_to_end(
+    fake: FakeBotApi, office_bot: Runtime, lang: str
+) -> None:
+    en = lang == "en"
+    admin = fake.add_user(ADMIN, "Anna", "en")
+    sophie = fake.add_user(9501, "Sophie", "en")
+    tom = fake.add_user(9502, "Tom", "en")
+    group = fake.add_group(
+        STAFF_CHAT, "Desk staff", members={ADMIN: "administrator", 9501: "member", 9502: "member"}
+    )
+    await fake.send_text(admin, "/staff_add 9501", chat=group)
+    added = await fake.wait_for_bot_message(group)
+    assert "9501 is now staff" in added.content
+
+    user = Chat(fake, fake.add_user(7001, "Alex <b>", lang))
+    await user.send("/start")
+    await user.send("what is the weather tomorrow")
+    [offer] = await user.send("recipe for pancakes")
+    assert offer.content == (
+        "I could not answer your last questions well. Would you like to talk to a person?"
+        if en
+        else "Ik kon je laatste vragen niet goed beantwoorden. Wil je met een medewerker praten?"
+    )
+    await user.tap("🙋 Talk to a person" if en else "🙋 Praat met een medewerker")
+    [opened] = await user.tap("Residence permit" if en else "Verblijfsvergunning")
+    assert (
+        "You are number 1 in the queue" if en else "Je bent nummer 1 in de wachtrij"
+    ) in opened.content
+
+    alert = await fake.wait_for_bot_message(group, predicate=lambda m: "Ticket #" in m.content)
+    assert "Alex <b>" in alert.content  # the name is shown as text, never as HTML
+    assert (
+        "› recipe for pancakes" in alert.content
+        and "› what is the weather tomorrow" in alert.content
+    )
+    assert alert.buttons() == ["🙋 Claim", "✅ Close"]
+
+    # A non-staff member of the group cannot claim.
+    tap = await fake.tap(tom, alert, "🙋 Claim")
+    assert (await fake.wait_for_callback_answer(tap)).text == "Only staff can do this."
+    # Sophie claims; a second claim is refused.
+    tap = await fake.tap(sophie, alert, "🙋 Claim")
+    await fake.wait_for_callback_answer(tap)
+    await fake.wait_until_idle()
+    assert "Claimed by Sophie" in alert.content  # the alert is edited in place
+    assert alert.buttons() == ["✅ Close"]
+    joined = fake.chat_messages(user.user)[-1]
+    assert "Sophie" in joined.content
+    claim_again = await fake.forge_tap(admin, alert, "tk:c:1")
+    assert (await fake.wait_for_callback_answer(claim_again)).text == "Already claimed by Sophie."
+
+    # Staff reply by replying to the alert; the user answers with a photo.
+    await fake.send_text(sophie, "Hello! Which permit do you have? <i>", chat=group, reply_to=alert)
+    relayed = await fake.wait_for_bot_message(
+        user.user, predicate=lambda m: "Which permit" in m.content
+    )
+    assert relayed.content == "Sophie: Hello! Which permit do you have? <i>"
+    await fake.send_photo(user.user, PNG, caption="my card")
+    copy = await fake.wait_for_bot_message(group, predicate=lambda m: m.photo is not None)
+    assert "Alex" in (copy.caption or "") and "my card" in (copy.caption or "")
+    await fake.send_text(user.user, "it is a highly skilled migrant permit")
+    from_user = await fake.wait_for_bot_message(
+        group, predicate=lambda m: "highly skilled" in m.content
+    )
+    assert from_user.reply_to_message_id == alert.message_id
+
+    # Staff close; the user rates; the bot answers again.
+    await fake.wait_until_idle()
+    tap = await fake.tap(
+        sophie,
+        fake.chat_messages(group)[
+            [m.message_id for m in fake.chat_messages(group)].index(alert.message_id)
+        ],
+        "✅ Close",
+    )
+    await fake.wait_for_callback_answer(tap)
+    closed = await fake.wait_for_bot_message(
+        user.user, predicate=lambda m: "#" in m.content and m.buttons()[:1] == ["1"]
+    )
+    await user.tap("5", closed)
+    assert fake.callback_answers[-1].text == (
+        "Thank you for your rating!" if en else "Bedankt voor je beoordeling!"
+    )
+    [answer] = await user.send("waarom heb ik een BSN nodig")
+    assert "BSN" in answer.content
+
+    async with office_bot.database.engine.connect() as conn:
+        audit = (
+            await conn.execute(text("SELECT actor_id, action FROM audit_log ORDER BY id"))
+        ).all()
+        ticket = (await conn.execute(text("SELECT status, rating, user_name FROM tickets"))).one()
+        recent = (await conn.execute(text("SELECT body FROM recent_messages"))).scalars().all()
+    assert [a for _, a in audit] == ["staff_add", "claim", "reply", "close"]
+    assert (
+        ticket[0] == "closed" and ticket[1] == 5 and "Alex" not in ticket[2]
+    )  # the name is encrypted
+    assert recent and not any("pancakes" in body for body in recent)  # encrypted at rest
+
+
+async def test_non_staff_cannot_use_staff_actions(fake: FakeBotApi, office_bot: Runtime) -> None:
+    outsider = Chat(fake, fake.add_user(7101, "Eve", "en"))
+    [refused] = await outsider.send("/staff_add 7101")
+    assert refused.content == "Only staff can do this."
+    [refused] = await outsider.send("/agenda")
+    assert refused.content == "This command works only in the staff chat."
+    group = fake.add_group(STAFF_CHAT, "Desk staff")
+    await fake.send_text(outsider.user, "/agenda", chat=group)
+    reply = await fake.wait_for_bot_message(group)
+    assert reply.content == "Only staff can do this."
+    for forged in ["tk:c:1", "tk:x:1", "st:att:MST-XXXX"]:
+        tap = await fake.forge_tap(outsider.user, outsider.last, forged)
+        answer = await fake.wait_for_callback_answer(tap)
+        assert answer.text in (
+            "Only staff can do this.",
+            "Only staff can do this, in the staff chat.",
+        )
