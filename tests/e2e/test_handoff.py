@@ -149,3 +149,47 @@ async def test_non_staff_cannot_use_staff_actions(fake: FakeBotApi, office_bot: 
             "Only staff can do this.",
             "Only staff can do this, in the staff chat.",
         )
+
+
+async def test_outside_office_hours_the_user_hears_when_and_staff_are_reminded(
+    fake: FakeBotApi, database_url: str
+) -> None:
+    saturday = datetime.fromisoformat("2026-12-05T11:00:00+01:00")
+    clock = ManualClock(saturday)
+    settings = bot_settings(fake, database_url, staff_chat_id=STAFF_CHAT, admin_user_ids=(ADMIN,))
+    runtime = build_runtime(settings, clock=clock)
+    group = fake.add_group(STAFF_CHAT, "Desk staff")
+    sophie = fake.add_user(ADMIN, "Sophie", "en")
+    async with running(runtime, "polling"):
+        user = Chat(fake, fake.add_user(7201, "Ravi", "nl"))
+        await user.send("/human")
+        [opened] = await user.tap("BSN")
+        assert (
+            "Er zijn nu geen medewerkers; verwacht een antwoord vanaf maandag 7 december 2026 09:00"
+            in opened.content
+        )
+        alert = await fake.wait_for_bot_message(group, predicate=lambda m: "Ticket #" in m.content)
+        # Nothing is raised again before office time plus 15 minutes ...
+        clock.set(datetime.fromisoformat("2026-12-07T09:10:00+01:00"))
+        await runtime.dispatcher.tick()
+        await fake.wait_until_idle()
+        assert not any("still waiting" in m.content for m in fake.chat_messages(group))
+        # ... then it is, until someone claims it.
+        clock.set(datetime.fromisoformat("2026-12-07T09:16:00+01:00"))
+        await runtime.dispatcher.tick()
+        await fake.wait_until_idle()
+        assert any(
+            "Ticket #1 (BSN) is still waiting" in m.content for m in fake.chat_messages(group)
+        )
+        tap = await fake.tap(sophie, alert, "🙋 Claim")
+        await fake.wait_for_callback_answer(tap)
+        await fake.wait_until_idle()
+        clock.set(datetime.fromisoformat("2026-12-07T09:40:00+01:00"))
+        await runtime.dispatcher.tick()
+        await fake.wait_until_idle()
+        assert sum("still waiting" in m.content for m in fake.chat_messages(group)) == 1
+        # Staff can send a photo back, captioned with their name.
+        await fake.send_photo(sophie, PNG, caption="your letter", chat=group, reply_to=alert)
+        photo = await fake.wait_for_bot_message(user.user, predicate=lambda m: m.photo is not None)
+        assert photo.caption == "Sophie: your letter"
+        await fake.wait_until_idle()
