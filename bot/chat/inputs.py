@@ -33,7 +33,10 @@ def incoming_from(update: Update) -> Incoming | None:
     if message is None:
         return None
     reply_to = message.reply_to_message.message_id if message.reply_to_message else None
-    base = replace(base, message_id=message.message_id, reply_to_message_id=reply_to)
+    thread = message.message_thread_id if message.is_topic_message else None
+    base = replace(
+        base, message_id=message.message_id, reply_to_message_id=reply_to, thread_id=thread
+    )
     text = message.text or ""
     entity = message.entities[0] if message.entities else None
     if (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, ReplyParameters
 from telegram.constants import ParseMode
@@ -35,7 +36,7 @@ def markup(buttons: Keyboard) -> InlineKeyboardMarkup | None:
 
 async def deliver(
     bot: Bot, incoming: Incoming, outcome: Outcome, callback_query_id: str | None
-) -> list[tuple[str, int]]:
+) -> list[tuple[str, int, int | None]]:
     """Answers the tap, tidies the tapped message, sends the replies; returns tagged ids."""
     if callback_query_id is not None:
         await _safely(bot.answer_callback_query(callback_query_id, text=outcome.toast or None))
@@ -47,12 +48,44 @@ async def deliver(
     for reply in outcome.replies:
         sent = await _send(bot, incoming, reply)
         if reply.tag and sent is not None:
-            tagged.append((reply.tag, sent))
+            tagged.append((reply.tag, *sent))
     return tagged
 
 
-async def _send(bot: Bot, incoming: Incoming, reply: Reply) -> int | None:
+_FORUMS: dict[tuple[int, int], tuple[bool, float]] = {}
+FORUM_CHECK_SECONDS = 600.0
+
+
+async def _is_forum(bot: Bot, chat_id: int) -> bool:
+    """Whether the chat has topics (asked again every ten minutes: groups can switch)."""
+    key = (id(bot), chat_id)
+    known = _FORUMS.get(key)
+    if known is None or time.monotonic() - known[1] > FORUM_CHECK_SECONDS:
+        try:
+            known = (bool((await bot.get_chat(chat_id)).is_forum), time.monotonic())
+        except TelegramError:
+            return False
+        _FORUMS[key] = known
+    return known[0]
+
+
+async def _thread_for(bot: Bot, chat_id: int, reply: Reply) -> int | None:
+    """The topic to post in: the reply's own, or a new one when asked and the chat is a forum."""
+    if reply.thread_id is not None:
+        return reply.thread_id
+    if reply.new_topic and await _is_forum(bot, chat_id):
+        try:
+            topic = await bot.create_forum_topic(chat_id, reply.new_topic[:128])
+        except TelegramError as exc:
+            log.warning("topic_not_created reason=%s", exc)
+            return None
+        return topic.message_thread_id
+    return None
+
+
+async def _send(bot: Bot, incoming: Incoming, reply: Reply) -> tuple[int, int | None] | None:
     chat_id = reply.chat_id if reply.chat_id is not None else incoming.chat_id
+    thread = await _thread_for(bot, chat_id, reply)
     replying = (
         ReplyParameters(reply.reply_to, allow_sending_without_reply=True)
         if reply.reply_to
@@ -68,8 +101,9 @@ async def _send(bot: Bot, incoming: Incoming, reply: Reply) -> int | None:
                     caption=reply.text or None,
                     parse_mode=ParseMode.HTML,
                     reply_parameters=replying,
+                    message_thread_id=thread,
                 )
-                return copied.message_id
+                return copied.message_id, thread
             if reply.document is not None:
                 await bot.send_document(
                     chat_id,
@@ -92,8 +126,9 @@ async def _send(bot: Bot, incoming: Incoming, reply: Reply) -> int | None:
                     parse_mode=ParseMode.HTML,
                     reply_markup=markup(reply.buttons),
                     reply_parameters=replying,
+                    message_thread_id=thread,
                 )
-                return message.message_id
+                return message.message_id, thread
             return None
         except RetryAfter as exc:
             wait = (

@@ -70,6 +70,8 @@ async def open_ticket(turn: Turn, topic: str) -> None:
         await alert_text(turn, ticket),
         _staff_buttons(turn, ticket, claimed=False),
         tag=f"alert:{ticket.id}",
+        new_topic=f"#{ticket.id} · {ticket.user_name} · "
+        + turn.ctx.catalog.plain(turn.ctx.default_language, f"handoff.topics.{topic}"),
     )
     turn.dialog = Dialog().start(FLOW, "open", {"ticket": ticket.id})
     turn.profile = replace(turn.profile, misses=0)
@@ -200,6 +202,7 @@ async def relay_from_user(turn: Turn) -> bool:
             reply_to=ticket.alert_message_id,
             tag=f"relay:{ticket.id}",
             copy_of=turn.incoming.message_id,
+            thread_id=ticket.thread_id,
         )
     else:
         turn.tell(
@@ -213,6 +216,7 @@ async def relay_from_user(turn: Turn) -> bool:
             ),
             reply_to=ticket.alert_message_id,
             tag=f"relay:{ticket.id}",
+            thread_id=ticket.thread_id,
         )
     return True
 
@@ -255,6 +259,7 @@ async def _leave(turn: Turn, ticket_id: int) -> None:
                 turn.ctx.default_language, "handoff.staff.left_by_user", ticket=ticket.id
             ),
             reply_to=ticket.alert_message_id,
+            thread_id=ticket.thread_id,
         )
     turn.say(turn.t("handoff.left", ticket=ticket.id), ((menu_button(turn),),))
 
@@ -316,11 +321,12 @@ async def _tell_user(
 
 
 async def staff_reply(turn: Turn) -> bool:
-    """A staff member replying to a ticket's message in the staff chat: relayed to the user."""
-    reply_to = turn.incoming.reply_to_message_id
-    if reply_to is None:
-        return False
-    ticket = await turn.uow.tickets.by_staff_message(reply_to)
+    """Staff writing in a ticket's forum topic, or replying to its messages: relayed to the user."""
+    ticket = None
+    if turn.incoming.thread_id is not None:
+        ticket = await turn.uow.tickets.by_thread(turn.incoming.thread_id)
+    if ticket is None and turn.incoming.reply_to_message_id is not None:
+        ticket = await turn.uow.tickets.by_staff_message(turn.incoming.reply_to_message_id)
     if ticket is None:
         return False
     turn.handler = "handoff:staff_reply"

@@ -33,6 +33,7 @@ class Incoming:
     message_id: int | None = None
     private: bool = True
     reply_to_message_id: int | None = None
+    thread_id: int | None = None
     has_media: bool = False
 
 
@@ -69,6 +70,8 @@ class Reply:
     copy_of: int | None = None  # copy this message of the incoming chat (photos, files)
     reply_to: int | None = None
     tag: str = ""  # e.g. "alert:12": the sent message id is remembered for ticket 12
+    new_topic: str = ""  # in a forum staff chat: open a topic with this name and post in it
+    thread_id: int | None = None
 
 
 @dataclass
@@ -118,6 +121,8 @@ class Turn:
         reply_to: int | None = None,
         tag: str = "",
         copy_of: int | None = None,
+        new_topic: str = "",
+        thread_id: int | None = None,
     ) -> None:
         """Queues a message (or a copy of the incoming one) for another chat."""
         self.replies.append(
@@ -128,6 +133,8 @@ class Turn:
                 reply_to=reply_to,
                 tag=tag,
                 copy_of=copy_of,
+                new_topic=new_topic,
+                thread_id=thread_id,
             )
         )
 

@@ -38,6 +38,7 @@ class Ticket:
     user_name: str
     status: TicketStatus
     alert_message_id: int | None
+    thread_id: int | None
     claimed_by: int | None
     claimed_by_name: str | None
     created_at: datetime

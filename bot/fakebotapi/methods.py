@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from . import editing, sending, settings, updates
+from . import editing, forum, sending, settings, updates
 from .params import Params
 from .world import World
 
@@ -13,7 +13,7 @@ MethodFn = Callable[[World, Params], Awaitable[Any]]
 
 METHOD_NAMES: dict[str, str] = {}
 METHODS: dict[str, MethodFn] = {}
-for _table in (sending.METHODS, editing.METHODS, updates.METHODS, settings.METHODS):
+for _table in (sending.METHODS, editing.METHODS, updates.METHODS, settings.METHODS, forum.METHODS):
     for _name, _fn in _table.items():
         METHOD_NAMES[_name.lower()] = _name
         METHODS[_name.lower()] = _fn

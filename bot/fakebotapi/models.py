@@ -72,6 +72,8 @@ class SimGroup:
     kicked: bool = False
     members: dict[int, str] = field(default_factory=dict)
     supergroup: bool | None = None
+    topics: dict[int, str] = field(default_factory=dict)
+    closed_topics: set[int] = field(default_factory=set)
 
     @property
     def chat_id(self) -> int:

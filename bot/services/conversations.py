@@ -99,16 +99,16 @@ class Conversations:
             wakeups=tuple(turn.wakeups),
         )
 
-    async def remember_sent(self, tagged: list[tuple[str, int]]) -> None:
-        """Links sent staff-chat messages to their tickets, so replies to them find the user."""
+    async def remember_sent(self, tagged: list[tuple[str, int, int | None]]) -> None:
+        """Links sent staff-chat messages (and a new forum topic) to their tickets."""
         if not tagged:
             return
         async with UnitOfWork(self._database) as uow:
-            for tag, message_id in tagged:
+            for tag, message_id, thread_id in tagged:
                 kind, _, ticket = tag.partition(":")
                 if kind in ("alert", "relay") and ticket.isdigit():
                     await uow.tickets.remember_message(
-                        int(ticket), message_id, alert=kind == "alert"
+                        int(ticket), message_id, alert=kind == "alert", thread_id=thread_id
                     )
             await uow.commit()
 

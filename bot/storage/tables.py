@@ -251,6 +251,7 @@ class TicketRow(Base):
     user_name: Mapped[str] = mapped_column(String(400))  # encrypted first name
     status: Mapped[str] = mapped_column(String(12), index=True)
     alert_message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    thread_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True, index=True)
     claimed_by: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     claimed_by_name: Mapped[str | None] = mapped_column(String(64), nullable=True)
     rating: Mapped[int | None] = mapped_column(Integer, nullable=True)

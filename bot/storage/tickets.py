@@ -23,6 +23,7 @@ def _ticket(row: TicketRow, cipher: Cipher) -> Ticket:
         user_name=cipher.decrypt(row.user_name),
         status=cast(TicketStatus, row.status),
         alert_message_id=row.alert_message_id,
+        thread_id=row.thread_id,
         claimed_by=row.claimed_by,
         claimed_by_name=row.claimed_by_name,
         created_at=row.created_at,
@@ -104,15 +105,22 @@ class TicketRepository:
         )
         return None if ticket_id is None else await self.get(ticket_id)
 
-    async def remember_message(self, ticket_id: int, message_id: int, *, alert: bool) -> None:
-        """Links a staff-chat message to the ticket (the alert also on the ticket itself)."""
+    async def remember_message(
+        self, ticket_id: int, message_id: int, *, alert: bool, thread_id: int | None = None
+    ) -> None:
+        """Links a staff-chat message to the ticket; the alert also records its forum topic."""
         self._session.add(RelayRow(staff_message_id=message_id, ticket_id=ticket_id))
         if alert:
             await self._session.execute(
                 update(TicketRow)
                 .where(TicketRow.id == ticket_id)
-                .values(alert_message_id=message_id)
+                .values(alert_message_id=message_id, thread_id=thread_id)
             )
+
+    async def by_thread(self, thread_id: int) -> Ticket | None:
+        """The ticket whose forum topic this is."""
+        row = await self._session.scalar(select(TicketRow).where(TicketRow.thread_id == thread_id))
+        return None if row is None else _ticket(row, self._cipher)
 
     async def claim(self, ticket_id: int, staff_id: int, name: str, now: datetime) -> bool:
         """Claims an open ticket; False when someone else was first."""

@@ -193,3 +193,32 @@ async def test_outside_office_hours_the_user_hears_when_and_staff_are_reminded(
         photo = await fake.wait_for_bot_message(user.user, predicate=lambda m: m.photo is not None)
         assert photo.caption == "Sophie: your letter"
         await fake.wait_until_idle()
+
+
+async def test_a_forum_staff_chat_gets_one_topic_per_ticket(
+    fake: FakeBotApi, office_bot: Runtime
+) -> None:
+    forum = fake.add_group(STAFF_CHAT, "Desk staff", is_forum=True)
+    staff = fake.add_user(ADMIN, "Anna", "en")
+    user = Chat(fake, fake.add_user(7301, "Lea", "en"))
+    await user.send("/human")
+    await user.tap("Booking or my appointment")
+    alert = await fake.wait_for_bot_message(forum, predicate=lambda m: "Ticket #" in m.content)
+    assert alert.message_thread_id is not None
+    assert forum.topics[alert.message_thread_id] == "#1 · Lea · Booking or my appointment"
+    # Staff write in the topic without replying to anything: it reaches the user.
+    await fake.send_text(
+        staff,
+        "Hi Lea, we can move your visit.",
+        chat=forum,
+        message_thread_id=alert.message_thread_id,
+    )
+    relayed = await fake.wait_for_bot_message(
+        user.user, predicate=lambda m: "move your visit" in m.content
+    )
+    assert relayed.content == "Anna: Hi Lea, we can move your visit."
+    # The user's answer lands in the same topic.
+    await fake.send_text(user.user, "Thursday would be great")
+    answer = await fake.wait_for_bot_message(forum, predicate=lambda m: "Thursday" in m.content)
+    assert answer.message_thread_id == alert.message_thread_id
+    await fake.wait_until_idle()

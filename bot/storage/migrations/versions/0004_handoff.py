@@ -38,6 +38,7 @@ def upgrade() -> None:
         sa.Column("user_name", sa.String(length=400), nullable=False),
         sa.Column("status", sa.String(length=12), nullable=False),
         sa.Column("alert_message_id", sa.BigInteger(), nullable=True),
+        sa.Column("thread_id", sa.BigInteger(), nullable=True),
         sa.Column("claimed_by", sa.BigInteger(), nullable=True),
         sa.Column("claimed_by_name", sa.String(length=64), nullable=True),
         sa.Column("rating", sa.Integer(), nullable=True),
@@ -48,6 +49,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_tickets_user_id", "tickets", ["user_id"])
     op.create_index("ix_tickets_status", "tickets", ["status"])
+    op.create_index("ix_tickets_thread_id", "tickets", ["thread_id"])
     op.create_table(
         "ticket_relays",
         sa.Column("staff_message_id", sa.BigInteger(), autoincrement=False, nullable=False),
@@ -89,6 +91,7 @@ def downgrade() -> None:
     op.drop_table("recent_messages")
     op.drop_index("ix_ticket_relays_ticket_id", table_name="ticket_relays")
     op.drop_table("ticket_relays")
+    op.drop_index("ix_tickets_thread_id", table_name="tickets")
     op.drop_index("ix_tickets_status", table_name="tickets")
     op.drop_index("ix_tickets_user_id", table_name="tickets")
     op.drop_table("tickets")
