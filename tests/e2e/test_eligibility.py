@@ -9,20 +9,13 @@ import pytest
 
 from bot.app import Runtime
 from bot.content.catalog import Catalog
+from bot.dialogs.eligibility import OPTION_GROUPS
 from bot.fakebotapi import FakeBotApi
 from tests.conftest import CONTENT, REPO
 from tests.e2e.conftest import Chat
 
 pytestmark = pytest.mark.e2e
 CATALOG = Catalog.load(CONTENT)
-OPTION_GROUPS = {
-    "route": "route",
-    "investor_existing": "yes_no",
-    "stay_long": "yes_no",
-    "brp_registered": "yes_no",
-    "sponsor": "sponsor",
-    "family": "family",
-}
 
 
 def label(lang: str, question: str, value: str) -> str:

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import text
 
 from bot.app import Runtime, build_runtime, running
-from bot.fakebotapi import FakeBotApi
+from bot.fakebotapi import FakeBotApi, SimUser
 from bot.services.clock import ManualClock
 from bot.storage.database import Database
 from bot.storage.unit_of_work import UnitOfWork
@@ -273,11 +273,8 @@ async def _direct_booking(uow: UnitOfWork, user_id: int, now: datetime) -> int:
     return booking.id
 
 
-async def test_restart_after_kill_sends_each_reminder_once(
-    fake: FakeBotApi, database_url: str, tmp_path: Path
-) -> None:
-    users = [fake.add_user(6200 + i, f"U{i}", "en") for i in range(20)]
-    database = Database(database_url)
+async def seed_due_messages(database: Database, users: list[SimUser]) -> None:
+    """One booking and one message due a minute ago per user, written straight to storage."""
     from bot.storage import schema
 
     await schema.upgrade(database)
@@ -295,6 +292,14 @@ async def test_restart_after_kill_sends_each_reminder_once(
                 now=now,
             )
         await uow.commit()
+
+
+async def test_restart_after_kill_sends_each_reminder_once(
+    fake: FakeBotApi, database_url: str, tmp_path: Path
+) -> None:
+    users = [fake.add_user(6200 + i, f"U{i}", "en") for i in range(20)]
+    database = Database(database_url)
+    await seed_due_messages(database, users)
     fake.latency = 0.2  # slow sends, so the kill lands in the middle of the batch
     process = BotProcess(child_env(fake, database_url), tmp_path / "bot.log")
     await process.start()
@@ -321,27 +326,11 @@ async def test_two_processes_never_send_a_row_twice(fake: FakeBotApi, tmp_path: 
     if not POSTGRES_URL:
         pytest.skip("TEST_DATABASE_URL not set")
     await reset_postgres(POSTGRES_URL)
-    from bot.storage import schema
-
-    database = Database(POSTGRES_URL)
-    await schema.upgrade(database)
     # More rows than one claim takes (100), sent slowly: the second process must claim the rest.
     users = [fake.add_user(6300 + i, f"U{i}", "en") for i in range(160)]
     fake.latency = 0.05
-    now = datetime.now(UTC)
-    async with UnitOfWork(database) as uow:
-        for user in users:
-            booking = await _direct_booking(uow, user.id, now)
-            await uow.outbox.add(
-                chat_id=user.id,
-                user_id=user.id,
-                booking_id=booking,
-                kind="bsn_next_steps",
-                due=now - timedelta(minutes=1),
-                language="en",
-                now=now,
-            )
-        await uow.commit()
+    database = Database(POSTGRES_URL)
+    await seed_due_messages(database, users)
     await database.dispose()
     processes = []
     for number in range(2):

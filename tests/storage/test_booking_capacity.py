@@ -12,8 +12,8 @@ import pytest
 
 from bot.content.eligibility import load_municipalities
 from bot.content.locations import load_locations
-from bot.domain.booking import party_of
-from bot.domain.itinerary import plan
+from bot.domain.booking import Booking, party_of
+from bot.domain.itinerary import Itinerary, plan
 from bot.domain.locations import Desk, Location, Step
 from bot.services import booking as booking_service
 from bot.storage import schema
@@ -47,16 +47,7 @@ async def attempt_bookings(url: str, first_user: int, count: int) -> int:
     async def one(user_id: int) -> bool:
         async with UnitOfWork(database) as uow:
             try:
-                await booking_service.book(
-                    uow,
-                    location,
-                    itinerary,
-                    user_id=user_id,
-                    chat_id=user_id,
-                    party=party_of(False, 0),
-                    language="en",
-                    now=NOW,
-                )
+                await book_one(uow, location, itinerary, user_id)
             except booking_service.SlotTaken:
                 return False
             await uow.commit()
@@ -67,6 +58,22 @@ async def attempt_bookings(url: str, first_user: int, count: int) -> int:
     finally:
         await database.dispose()
     return sum(results)
+
+
+async def book_one(
+    uow: UnitOfWork, location: Location, itinerary: Itinerary, user_id: int
+) -> Booking:
+    """A booking for one person, with the user's id as chat."""
+    return await booking_service.book(
+        uow,
+        location,
+        itinerary,
+        user_id=user_id,
+        chat_id=user_id,
+        party=party_of(False, 0),
+        language="en",
+        now=NOW,
+    )
 
 
 async def _used(database: Database) -> int:
@@ -120,16 +127,7 @@ async def test_reschedule_releases_old_places_in_the_same_transaction(database: 
     ten = plan(location, DAY, time(10, 0), 1)
     assert nine is not None and ten is not None
     async with UnitOfWork(database) as uow:
-        booking = await booking_service.book(
-            uow,
-            location,
-            nine,
-            user_id=1,
-            chat_id=1,
-            party=party_of(False, 0),
-            language="en",
-            now=NOW,
-        )
+        booking = await book_one(uow, location, nine, 1)
         await uow.commit()
     async with UnitOfWork(database) as uow:
         moved = await booking_service.reschedule(uow, location, booking, ten, now=NOW)
@@ -148,27 +146,9 @@ async def test_a_failed_reschedule_keeps_the_old_places(database: Database) -> N
     ten = plan(location, DAY, time(10, 0), 1)
     assert nine is not None and ten is not None
     async with UnitOfWork(database) as uow:
-        mine = await booking_service.book(
-            uow,
-            location,
-            nine,
-            user_id=1,
-            chat_id=1,
-            party=party_of(False, 0),
-            language="en",
-            now=NOW,
-        )
+        mine = await book_one(uow, location, nine, 1)
         for user in range(2, 2 + PLACES):  # fill ten o'clock completely
-            await booking_service.book(
-                uow,
-                location,
-                ten,
-                user_id=user,
-                chat_id=user,
-                party=party_of(False, 0),
-                language="en",
-                now=NOW,
-            )
+            await book_one(uow, location, ten, user)
         await uow.commit()
     async with UnitOfWork(database) as uow:
         with pytest.raises(booking_service.SlotTaken):
@@ -190,43 +170,16 @@ async def test_cancel_frees_the_places_and_one_active_booking_per_person(
     nine = plan(location, DAY, time(9, 0), 1)
     assert nine is not None
     async with UnitOfWork(database) as uow:
-        booking = await booking_service.book(
-            uow,
-            location,
-            nine,
-            user_id=1,
-            chat_id=1,
-            party=party_of(False, 0),
-            language="en",
-            now=NOW,
-        )
+        booking = await book_one(uow, location, nine, 1)
         with pytest.raises(booking_service.AlreadyBooked):
-            await booking_service.book(
-                uow,
-                location,
-                nine,
-                user_id=1,
-                chat_id=1,
-                party=party_of(False, 0),
-                language="en",
-                now=NOW,
-            )
+            await book_one(uow, location, nine, 1)
         await booking_service.cancel(uow, location, booking, NOW)
         await uow.commit()
     async with UnitOfWork(database) as uow:
         usage = await uow.bookings.usage(
             location.id, NOW.replace(day=1), NOW.replace(month=12, day=31)
         )
-        again = await booking_service.book(
-            uow,
-            location,
-            nine,
-            user_id=1,
-            chat_id=1,
-            party=party_of(False, 0),
-            language="en",
-            now=NOW,
-        )
+        again = await book_one(uow, location, nine, 1)
         await uow.commit()
     assert usage == {}
     assert again.reference != booking.reference
