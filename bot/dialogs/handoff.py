@@ -31,10 +31,8 @@ async def ask_topic(turn: Turn) -> None:
     if ticket is not None:
         turn.say(turn.t("handoff.already_open", ticket=ticket.id), _back_keyboard(turn, ticket))
         return
-    if turn.ctx.staff_chat_id is None:
-        from bot.dialogs.questions import show_entry
-
-        show_entry(turn, "human")  # no staff chat configured: say how to reach people directly
+    if turn.ctx.staff_chat_id is None:  # no staff chat configured: how to reach people directly
+        turn.say(turn.t("handoff.unavailable"), ((menu_button(turn),),))
         return
     buttons = tuple(
         (Button(turn.label(f"handoff.topics.{topic}"), f"h:t:{topic}"),)
