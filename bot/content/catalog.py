@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from babel.dates import format_date, format_datetime, format_time
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_currency
 
 from bot.domain.language import LANGUAGES, Language
 
@@ -73,10 +73,6 @@ class Catalog:
                     texts[lang].update(_flatten(tomllib.load(fh), prefix))
         return cls(texts)
 
-    def has(self, lang: Language, key: str) -> bool:
-        """Whether the key exists (optional texts)."""
-        return key in self.texts[lang]
-
     def text(self, lang: Language, key: str, **params: object) -> Markup:
         """The text for key in lang, with every parameter HTML-escaped."""
         template = self.texts[lang][key]
@@ -97,11 +93,6 @@ def format_day(value: date, lang: Language) -> str:
     return format_date(value, DATE_PATTERN, locale=LOCALES[lang])
 
 
-def format_short_day(value: date, lang: Language) -> str:
-    """A compact date for buttons: 'do 3 dec' / 'Thu 3 Dec'."""
-    return format_date(value, SHORT_DATE_PATTERN, locale=LOCALES[lang])
-
-
 def format_clock(value: time | datetime, lang: Language) -> str:
     """A 24-hour time of day: '09:30'."""
     return format_time(value, "HH:mm", locale=LOCALES[lang])
@@ -117,8 +108,3 @@ def format_euros(amount: Decimal | int, lang: Language) -> str:
     return format_currency(
         amount, "EUR", locale=LOCALES[lang], format="¤#,##0", currency_digits=False
     )
-
-
-def format_number(value: int | Decimal, lang: Language) -> str:
-    """A number with the locale's grouping."""
-    return format_decimal(value, locale=LOCALES[lang])

@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 
-from bot.content.catalog import Markup
 from bot.dialogs.context import DialogContext
 from bot.dialogs.turn import Incoming, Reply, Turn
 from bot.domain.dialog import Dialog
@@ -122,7 +121,3 @@ class Conversations:
         except Exception:
             log.warning("language_lookup_failed update_id=%s", incoming.update_id)
         return language_for(incoming.telegram_language, self._ctx.default_language)
-
-    def apology(self, language: Language) -> Markup:
-        """The text sent when handling failed."""
-        return self._ctx.catalog.text(language, "errors.apology")

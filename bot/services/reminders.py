@@ -12,7 +12,6 @@ from bot.domain.reminders import (
     ReminderSettings,
     after_attended,
     after_bsn_issued,
-    bsn_due_date,
     shift_out_of_quiet_hours,
     visit_reminders,
 )
@@ -96,8 +95,3 @@ async def mark_bsn_issued(
     planned = after_bsn_issued(now, ZoneInfo(location.timezone), settings)
     wakes = await _add(uow, changed, planned, now, None)
     return changed, wakes
-
-
-def due_date(booking: Booking, working_days: WorkingDays, settings: ReminderSettings) -> object:
-    """The day the BSN is promised by."""
-    return bsn_due_date(booking.day, working_days, settings)

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -287,15 +287,6 @@ class BookingRepository:
         )
         return {(desk, slot): used for desk, slot, used in rows.all()}
 
-    async def delete_for_user(self, user_id: int) -> None:
-        """Erases a user's bookings after releasing what they hold."""
-        rows = (
-            await self._session.scalars(select(BookingRow).where(BookingRow.user_id == user_id))
-        ).all()
-        for row in rows:
-            await self.release(row.id, row.location_id)
-            await self._session.delete(row)
-
 
 def _set_times(row: BookingRow, visits: tuple[BookedVisit, ...], now: datetime) -> None:
     row.visits = _visits_json(visits)
@@ -330,10 +321,6 @@ class EligibilityRepository:
         """(outcome, category, answers) of the latest check."""
         row = await self._session.get(EligibilityRow, user_id)
         return None if row is None else (row.outcome, row.category, dict(row.answers))
-
-    async def delete(self, user_id: int) -> None:
-        """Forgets the outcome."""
-        await self._session.execute(delete(EligibilityRow).where(EligibilityRow.user_id == user_id))
 
 
 class ClosureRepository:
@@ -426,7 +413,3 @@ class WaitlistRepository:
         await self._session.execute(
             update(WaitlistRow).where(WaitlistRow.booking_id == booking_id).values(notified_at=now)
         )
-
-    async def count(self) -> int:
-        """How many are waiting (for staff digests)."""
-        return int(await self._session.scalar(select(func.count()).select_from(WaitlistRow)) or 0)

@@ -158,16 +158,6 @@ class OutboxRepository:
         )
         return {str(status): int(n) for status, n in rows.all()}
 
-    async def undeliverable(self, limit: int = 20) -> list[OutboxMessage]:
-        """Messages that could not be delivered (the user blocked the bot), newest first."""
-        rows = await self._session.scalars(
-            select(OutboxRow)
-            .where(OutboxRow.status == "undeliverable")
-            .order_by(OutboxRow.sent_at.desc().nullslast(), OutboxRow.id.desc())
-            .limit(limit)
-        )
-        return [_message(r) for r in rows]
-
     async def for_booking(self, booking_id: int) -> list[tuple[str, datetime, str]]:
         """(kind, due, status) of a booking's messages, for tests and staff."""
         rows = await self._session.execute(

@@ -44,10 +44,6 @@ class UserRepository:
         row.language_chosen = profile.language_chosen
         row.updated_at = now
 
-    async def delete(self, user_id: int) -> None:
-        """Forgets the user entirely."""
-        await self._session.execute(delete(UserRow).where(UserRow.user_id == user_id))
-
 
 class DialogRepository:
     """The conversation state per chat."""
@@ -90,24 +86,12 @@ class DialogRepository:
         row.version = (row.version or 0) + 1
         row.updated_at = now
 
-    async def delete_for_user(self, user_id: int) -> None:
-        """Drops every dialog a user has, with its answers."""
-        await self._session.execute(delete(DialogRow).where(DialogRow.user_id == user_id))
-
 
 class UpdateLog:
     """Remembers applied update ids so redelivery is harmless."""
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
-
-    async def seen(self, update_id: int) -> bool:
-        """Whether this update was already applied."""
-        return await self._session.get(ProcessedUpdateRow, update_id) is not None
-
-    async def record(self, update_id: int, now: datetime) -> None:
-        """Marks the update applied, in the same transaction as its effects."""
-        self._session.add(ProcessedUpdateRow(update_id=update_id, processed_at=now))
 
     async def prune(self, before: datetime) -> int:
         """Forgets ids older than any redelivery could be."""

@@ -211,12 +211,6 @@ class RecentMessages:
         )
         return [self._cipher.decrypt(body) for body in reversed(list(rows))]
 
-    async def forget(self, chat_id: int) -> None:
-        """Deletes them all."""
-        await self._session.execute(
-            delete(RecentMessageRow).where(RecentMessageRow.chat_id == chat_id)
-        )
-
 
 class AuditLog:
     """Every staff action, without content."""
@@ -227,12 +221,3 @@ class AuditLog:
     async def record(self, actor_id: int, action: str, subject: str, now: datetime) -> None:
         """Appends an entry."""
         self._session.add(AuditRow(at=now, actor_id=actor_id, action=action, subject=subject[:40]))
-
-    async def entries(self, limit: int = 100) -> list[tuple[int, str, str]]:
-        """(actor, action, subject), oldest first."""
-        rows = await self._session.execute(
-            select(AuditRow.actor_id, AuditRow.action, AuditRow.subject)
-            .order_by(AuditRow.id)
-            .limit(limit)
-        )
-        return [(a, b, c) for a, b, c in rows.all()]
