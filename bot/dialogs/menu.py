@@ -19,8 +19,9 @@ LABEL_KEYS = {
 
 def menu_keyboard(turn: Turn) -> Keyboard:
     """The menu's buttons in the user's language."""
-    buttons = [Button(turn.label(LABEL_KEYS[item]), f"m:{item}") for item in MENU_ITEMS]
-    return (*grid(buttons[:5], 1), tuple(buttons[5:]))
+    shown = [i for i in MENU_ITEMS if i != "human" or turn.ctx.staff_chat_id is not None]
+    buttons = [Button(turn.label(LABEL_KEYS[item]), f"m:{item}") for item in shown]
+    return (*grid(buttons[:-2], 1), tuple(buttons[-2:]))  # language and help share the last row
 
 
 def menu_button(turn: Turn) -> Button:

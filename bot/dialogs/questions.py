@@ -31,7 +31,8 @@ async def answer_question(turn: Turn, text: str) -> None:
         turn.say(turn.t("faq.did_you_mean"), (*buttons, (menu_button(turn),)))
     else:
         await turn.uow.faq_gaps.record(text, turn.lang, turn.now)
-        if misses >= turn.ctx.handoff.unanswered_before_offer:
+        staffed = turn.ctx.staff_chat_id is not None
+        if staffed and misses >= turn.ctx.handoff.unanswered_before_offer:
             turn.say(turn.t("handoff.offer"), ((person_button(turn),), (menu_button(turn),)))
         else:
             turn.say(turn.t("faq.no_match"), ((menu_button(turn),),))
@@ -63,4 +64,5 @@ def record_vote(turn: Turn, entry_id: str, helpful: bool) -> None:
     if helpful:
         turn.toast = turn.label("faq.thanks")
     else:
-        turn.say(turn.t("faq.sorry"), ((person_button(turn),), (menu_button(turn),)))
+        person = ((person_button(turn),),) if turn.ctx.staff_chat_id is not None else ()
+        turn.say(turn.t("faq.sorry"), (*person, (menu_button(turn),)))
