@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import sys
 from collections.abc import AsyncIterator
+from contextlib import suppress
 from pathlib import Path
 from typing import TextIO
 
@@ -140,13 +141,16 @@ async def _lines(script: str | None) -> AsyncIterator[str]:
 async def _act(fake: FakeBotApi, user: SimUser, transcript: Transcript, line: str) -> None:
     """Taps a button when the line names one, otherwise sends the line as text."""
     label = transcript.resolve(line.strip())
+    if label is not None and transcript.choices is not None and transcript.choices.inline_keyboard:
+        tap = await fake.tap(user, transcript.choices, label)
+        await fake.wait_for_callback_answer(tap, timeout=60)  # every tap is answered
+        return
     if label is not None and transcript.choices is not None:
-        if transcript.choices.inline_keyboard is not None:
-            await fake.tap(user, transcript.choices, label)
-        else:
-            await fake.press(user, transcript.choices, label)
+        await fake.press(user, transcript.choices, label)
     else:
         await fake.send_text(user, line)
+    with suppress(TimeoutError):  # a message relayed to staff gets no reply of its own
+        await fake.wait_for_bot_message(user, timeout=60)
 
 
 async def run_shell(settings: Settings, args: argparse.Namespace) -> int:
