@@ -244,8 +244,10 @@ class BookingFlow:
         rows.append((back, menu_button(turn)) if back else (menu_button(turn),))
         return tuple(rows)
 
-    async def _prompt_time(self, turn: Turn, intro_key: str = "") -> None:
-        found = await self._availability(turn)
+    async def _prompt_time(
+        self, turn: Turn, intro_key: str = "", found: booking_service.Availability | None = None
+    ) -> None:
+        found = found or await self._availability(turn)
         day = date.fromisoformat(str(turn.dialog.answers["day"]))
         starts = booking_service.starts_on(found, day, len(self._party(turn)), turn.now)
         if not starts:
@@ -339,7 +341,7 @@ class BookingFlow:
             await self._prompt_day(turn)
             return
         turn.dialog = turn.dialog.advance("time", day=day.isoformat(), month=day.strftime("%Y-%m"))
-        await self._prompt_time(turn)
+        await self._prompt_time(turn, found=found)  # same transaction: the usage just read holds
 
     async def _confirm(self, turn: Turn) -> None:
         itinerary = await self._chosen(turn)
