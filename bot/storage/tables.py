@@ -292,3 +292,58 @@ class AuditRow(Base):
     actor_id: Mapped[int] = mapped_column(BigInteger)
     action: Mapped[str] = mapped_column(String(30))
     subject: Mapped[str] = mapped_column(String(40))
+
+
+class PreregistrationRow(Base):
+    """A booking's pre-registration form; every personal field sits in the encrypted body."""
+
+    __tablename__ = "preregistrations"
+
+    booking_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("bookings.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    body: Mapped[str] = mapped_column(String(60000))  # encrypted JSON of every person's answers
+    consent_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    complete: Mapped[bool] = mapped_column(Boolean, default=False)
+    submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class HrAccountRow(Base):
+    """Someone in HR of a recognised sponsor, bound to that one sponsor once approved."""
+
+    __tablename__ = "hr_accounts"
+
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    kvk: Mapped[str] = mapped_column(String(8), index=True)
+    email: Mapped[str] = mapped_column(String(1000))  # encrypted work e-mail
+    language: Mapped[str] = mapped_column(String(2))
+    status: Mapped[str] = mapped_column(String(12))  # pending, approved, rejected, revoked
+    notify: Mapped[bool] = mapped_column(Boolean, default=True)
+    alert_message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    requested_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    decided_by: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+
+class HireRow(Base):
+    """A new hire registered by HR; personal fields encrypted, the invite token only hashed."""
+
+    __tablename__ = "hires"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kvk: Mapped[str] = mapped_column(String(8), index=True)
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    body: Mapped[str] = mapped_column(String(4000))  # encrypted JSON: name, e-mail, phone
+    arrival_date: Mapped[date] = mapped_column(Date)
+    route: Mapped[str] = mapped_column(String(30))
+    municipality: Mapped[str] = mapped_column(String(60))
+    family_count: Mapped[int] = mapped_column(Integer, default=0)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    token_expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    opened_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    user_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True, index=True)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
