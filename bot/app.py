@@ -7,7 +7,7 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -55,6 +55,8 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
         settings.default_language,
         staff_chat_id=settings.staff_chat_id,
         admin_ids=settings.admin_user_ids,
+        purge_after_days=settings.purge_after_days,
+        invite_valid_days=settings.invite_valid_days,
     )
     clock = clock or SystemClock()
     conversations = Conversations(database, ctx, clock, route)
@@ -83,6 +85,8 @@ async def running(runtime: Runtime, mode: Mode = "polling") -> AsyncIterator[Run
     settings, application = runtime.settings, runtime.application
     await schema.upgrade(runtime.database)
     async with application:
+        runtime.ctx = replace(runtime.ctx, bot_username=application.bot.username)
+        runtime.conversations.use_context(runtime.ctx)
         await register_commands(application, runtime.ctx.catalog)
         if mode == "polling":
             assert application.updater is not None

@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     content_dir: Path = Field(default_factory=_default_content_dir, alias="ONESTOP_CONTENT_DIR")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     data_key: str = Field(default="", alias="ONESTOP_DATA_KEY")
+    purge_after_days: int = Field(default=30, ge=1, le=3650)
+    invite_valid_days: int = Field(default=30, ge=1, le=365)
 
     @field_validator("telegram_api_url", "webhook_url")
     @classmethod

@@ -47,6 +47,9 @@ class DialogContext:
     handoff: HandoffSettings
     staff_chat_id: int | None = None
     admin_ids: tuple[int, ...] = ()
+    purge_after_days: int = 30
+    invite_valid_days: int = 30
+    bot_username: str = ""  # known after getMe; filled in by bot.app when the bot starts
 
     @classmethod
     def load(
@@ -57,6 +60,8 @@ class DialogContext:
         *,
         staff_chat_id: int | None = None,
         admin_ids: tuple[int, ...] = (),
+        purge_after_days: int = 30,
+        invite_valid_days: int = 30,
     ) -> DialogContext:
         """Reads content/; any inconsistency stops the start with a clear error."""
         municipalities = load_municipalities(content_dir)
@@ -78,6 +83,8 @@ class DialogContext:
             handoff=load_handoff_settings(content_dir),
             staff_chat_id=staff_chat_id,
             admin_ids=admin_ids,
+            purge_after_days=purge_after_days,
+            invite_valid_days=invite_valid_days,
         )
 
     def location_for(self, municipality_id: str) -> Location:

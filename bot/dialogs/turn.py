@@ -35,6 +35,8 @@ class Incoming:
     reply_to_message_id: int | None = None
     thread_id: int | None = None
     has_media: bool = False
+    file_name: str = ""  # a document's name as sent
+    file_content: bytes | None = None  # downloaded only for small spreadsheet uploads
 
 
 @dataclass(frozen=True)

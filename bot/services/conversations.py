@@ -47,6 +47,10 @@ class Conversations:
         self._clock = clock
         self._router = router
 
+    def use_context(self, ctx: DialogContext) -> None:
+        """Swaps in a context learnt at start (the bot's username), before updates flow."""
+        self._ctx = ctx
+
     async def handle(self, incoming: Incoming) -> Outcome:
         """Applies the input; on any failure nothing is kept and the user gets an apology."""
         try:
