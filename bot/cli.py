@@ -40,6 +40,16 @@ def _parser() -> argparse.ArgumentParser:
         "faq-gaps", help="print the most frequent questions without a good answer"
     )
     gaps.add_argument("--limit", type=int, default=20)
+    sponsors = commands.add_parser("sponsors", help="manage the recognised-sponsor register")
+    sponsor_commands = sponsors.add_subparsers(dest="sponsors_command", required=True)
+    sponsor_import = sponsor_commands.add_parser(
+        "import", help="replace the bundled register with a CSV (organisation and KvK columns)"
+    )
+    sponsor_import.add_argument("file", help="CSV file with the register")
+    sponsor_import.add_argument(
+        "--taken-on", default="", help="date the register was published (default: today)"
+    )
+    sponsor_import.add_argument("--source", default=None, help="where the register came from")
     return parser
 
 
@@ -82,6 +92,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     elif args.command == "faq-gaps":
         settings = _settings(require_token=False)
         asyncio.run(_faq_gaps(settings, args.limit))
+    elif args.command == "sponsors":
+        settings = _settings(require_token=False)
+        _import_sponsors(settings, args.file, args.taken_on, args.source)
 
 
 async def _migrate(settings: Settings) -> None:
@@ -94,6 +107,27 @@ async def _migrate(settings: Settings) -> None:
         print(f"database at revision {await schema.current(database)}")
     finally:
         await database.dispose()
+
+
+def _import_sponsors(settings: Settings, file: str, taken_on: str, source: str | None) -> None:
+    """Replaces the bundled register; the running bot reads it at start (restart it after)."""
+    from datetime import date
+    from pathlib import Path
+
+    from bot.content.sponsors import RegisterError, import_register
+
+    try:
+        day = date.fromisoformat(taken_on) if taken_on else date.today()
+    except ValueError:
+        print(f"onestop: --taken-on: {taken_on[:40]!r} is not a date (YYYY-MM-DD)", file=sys.stderr)
+        raise SystemExit(EXIT_BAD_SETTINGS) from None
+    try:
+        count = import_register(Path(file), settings.content_dir, taken_on=day, source_url=source)
+    except RegisterError as exc:
+        print(f"onestop: {exc}", file=sys.stderr)
+        raise SystemExit(EXIT_BAD_SETTINGS) from None
+    print(f"imported {count} recognised sponsors, register taken on {day.isoformat()}")
+    print("restart the bot to use the new register")
 
 
 async def _faq_gaps(settings: Settings, limit: int) -> None:

@@ -20,6 +20,7 @@ from bot.dialogs.reminder_texts import render
 from bot.domain.handoff import reraise_at
 from bot.domain.outbox import OutboxMessage
 from bot.domain.reminders import next_digest
+from bot.services import privacy
 from bot.services.clock import Clock
 from bot.storage.database import Database
 from bot.storage.unit_of_work import UnitOfWork
@@ -90,9 +91,21 @@ class Dispatcher:
         self._scheduler.add_job(
             self.tick, "interval", seconds=SAFETY_WAKE_SECONDS, id="safety", coalesce=True
         )
+        self._scheduler.add_job(self.purge, "cron", hour=3, minute=30, id="purge", coalesce=True)
         self._scheduler.start()
         for due in due_times:
             self.wake_at(due)
+        await self.purge()
+
+    async def purge(self) -> dict[str, int]:
+        """Deletes personal data past its retention period (daily, and once at start)."""
+        now = self._clock.now()
+        today = now.astimezone(self._ctx.zone).date()
+        async with UnitOfWork(self._database) as uow:
+            counts = await privacy.purge(uow, today, self._ctx.purge_after_days, now)
+            await uow.commit()
+        log.info("purged %s", " ".join(f"{k}={v}" for k, v in sorted(counts.items())))
+        return counts
 
     async def stop(self) -> None:
         """Stops waking; rows not sent stay pending for the next start."""

@@ -9,7 +9,7 @@ from datetime import datetime
 from telegram import BotCommand, Update
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
-from bot.chat.inputs import incoming_from
+from bot.chat.inputs import incoming_from, with_upload
 from bot.chat.processor import current_record
 from bot.chat.sender import deliver
 from bot.content.catalog import Catalog
@@ -37,6 +37,7 @@ def install(
         if not incoming.private and incoming.chat_id != staff_chat_id:
             record.handler = "group:ignored"
             return
+        incoming = await with_upload(incoming, update)
         outcome = await conversations.handle(incoming)
         record.handler, record.outcome = outcome.handler, outcome.status
         query_id = update.callback_query.id if update.callback_query is not None else None

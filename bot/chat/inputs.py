@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 
-from telegram import MessageEntity, Update
+from telegram import Document, MessageEntity, Update
 from telegram.constants import ChatType
+from telegram.error import TelegramError
 
+from bot.content.hire_files import MAX_UPLOAD_BYTES
 from bot.dialogs.turn import Incoming
+
+log = logging.getLogger(__name__)
+UPLOAD_SUFFIXES = (".csv", ".xlsx")
 
 
 def incoming_from(update: Update) -> Incoming | None:
@@ -51,8 +57,39 @@ def incoming_from(update: Update) -> Incoming | None:
     if text:
         return replace(base, kind="text", text=text)
     if message.document is not None or message.photo:
-        return replace(base, kind="document", text=message.caption or "", has_media=True)
+        name = (message.document.file_name or "") if message.document is not None else ""
+        return replace(
+            base, kind="document", text=message.caption or "", has_media=True, file_name=name
+        )
     return replace(base, text=message.caption or "")
+
+
+def wants_download(incoming: Incoming, document: Document | None) -> bool:
+    """Only spreadsheets small enough for a hires upload are fetched, in private chats."""
+    return (
+        document is not None
+        and incoming.private
+        and incoming.file_name.lower().endswith(UPLOAD_SUFFIXES)
+        and (document.file_size or 0) <= MAX_UPLOAD_BYTES
+    )
+
+
+async def with_upload(incoming: Incoming, update: Update) -> Incoming:
+    """The Incoming with a spreadsheet's bytes; unchanged when there is none or it fails."""
+    document = update.message.document if update.message is not None else None
+    if document is None or not wants_download(incoming, document):
+        return incoming
+    try:
+        file = await document.get_file()
+        content = bytes(await file.download_as_bytearray())
+    except (TelegramError, OSError) as exc:
+        log.warning(
+            "upload_download_failed update_id=%s error=%s", incoming.update_id, type(exc).__name__
+        )
+        return incoming
+    if len(content) > MAX_UPLOAD_BYTES:
+        return incoming
+    return replace(incoming, file_content=content)
 
 
 def update_kind(update: Update) -> str:

@@ -12,6 +12,7 @@ from bot.dialogs.booking import (
     party_names,
 )
 from bot.dialogs.menu import menu_button
+from bot.dialogs.prereg import form_checklist, prereg_button, status_line
 from bot.dialogs.turn import Button, Turn
 from bot.domain.booking import Booking
 from bot.domain.itinerary import available_starts
@@ -33,6 +34,7 @@ async def show_mine(turn: Turn) -> None:
     location = turn.ctx.locations[booking.location_id]
     ref = booking.reference
     waiting = await turn.uow.waitlist.is_waiting(booking.id)
+    form = await turn.uow.prereg.get(booking.id)
     text = Markup(
         "\n\n".join(
             [
@@ -40,11 +42,13 @@ async def show_mine(turn: Turn) -> None:
                 describe(turn, booking.day, booking.visits, location),
                 f"📍 {escape(location.name)}, {escape(location.address)}",
                 turn.t("booking.mine.party", names=", ".join(party_names(turn, booking.party))),
-                checklist(turn, booking.party),
+                status_line(turn, form),
+                checklist(turn, booking.party) if form is None else form_checklist(turn, form),
             ]
         )
     )
     rows = [
+        *prereg_button(turn, form),
         (Button(turn.label("booking.mine.reschedule"), f"a:r:{ref}"),),
         (
             Button(
@@ -95,6 +99,7 @@ async def on_action(turn: Turn, rest: str) -> None:
         turn.clear_tapped_keyboard = True
         await booking_service.cancel(turn.uow, location, booking, turn.now)
         await reminders.drop_all(turn.uow, booking)
+        await turn.uow.prereg.delete(booking.id)
         turn.say(turn.t("booking.mine.cancelled", reference=reference), ((menu_button(turn),),))
         await notify_waitlist(turn, location, booking.day)
     elif action == "cn":
@@ -162,6 +167,7 @@ async def _remove_member(turn: Turn, booking: Booking, index: int) -> None:
     turn.wakeups += await reminders.plan_visit(
         turn.uow, changed, location, turn.ctx.reminders, turn.now
     )
+    await _drop_person(turn, booking.id, index)
     turn.say(
         Markup(
             f"{turn.t('booking.mine.removed', name=name)}\n\n"
@@ -180,3 +186,11 @@ async def _toggle_waitlist(turn: Turn, booking: Booking) -> None:
         await turn.uow.waitlist.join(booking.id, turn.now)
         turn.toast = turn.label("booking.mine.waitlist_joined")
     await show_mine(turn)
+
+
+async def _drop_person(turn: Turn, booking_id: int, index: int) -> None:
+    """The removed member's pre-registration answers go with them."""
+    form = await turn.uow.prereg.get(booking_id)
+    if form is not None and index < len(form.persons):
+        del form.persons[index]
+        await turn.uow.prereg.save(form, turn.now)

@@ -404,7 +404,11 @@ class BookingFlow:
         turn.send_document(calendar_document(turn, booking, location))
         turn.say(
             turn.t("menu.title"),
-            ((Button(turn.label("menu_more.mine"), "m:mine"),), (menu_button(turn),)),
+            (
+                (Button(turn.label("prereg.button_start"), "p:start"),),
+                (Button(turn.label("menu_more.mine"), "m:mine"),),
+                (menu_button(turn),),
+            ),
         )
 
     async def on_text(self, turn: Turn, text: str) -> bool:

@@ -125,6 +125,13 @@ async def alert_text(turn: Turn, ticket: Ticket) -> Markup:
         else catalog.plain(lang, "handoff.staff.no_booking")
     )
     eligibility = await turn.uow.eligibility.get(ticket.user_id)
+    forms = await turn.uow.prereg.completeness([booking.id] if booking is not None else [])
+    complete = forms.get(booking.id) if booking is not None else None
+    prereg_key = {
+        None: "staff.prereg_none",
+        True: "staff.prereg_done",
+        False: "staff.prereg_started",
+    }
     return catalog.text(
         lang,
         "handoff.staff.alert",
@@ -134,7 +141,7 @@ async def alert_text(turn: Turn, ticket: Ticket) -> Markup:
         topic=catalog.plain(lang, f"handoff.topics.{ticket.topic}"),
         messages=Markup(messages),
         booking=booking_text,
-        prereg=catalog.plain(lang, "handoff.staff.prereg_missing"),
+        prereg=catalog.plain(lang, prereg_key[complete]),
         eligibility=eligibility[0]
         if eligibility
         else catalog.plain(lang, "handoff.staff.no_eligibility"),

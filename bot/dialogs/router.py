@@ -17,22 +17,27 @@ from bot.dialogs.handoff import (
 )
 from bot.dialogs.keyboards import parse_flow_data
 from bot.dialogs.menu import show_menu
+from bot.dialogs.prereg import PreregFlow
+from bot.dialogs.privacy import ask_delete, on_delete_button, show_my_data
 from bot.dialogs.questions import answer_question, record_vote, show_entry
 from bot.dialogs.salary import SalaryFlow
 from bot.dialogs.staff import STAFF_COMMANDS, staff_button, staff_command
+from bot.dialogs.staff_prereg import PREREG_COMMANDS, prereg_command
 from bot.dialogs.turn import Button, Turn
 from bot.domain.language import LANGUAGES, Language, parse_language
 
 ELIGIBILITY = EligibilityFlow()
 SALARY = SalaryFlow()
 HANDOFF = HandoffFlow()
+PREREG = PreregFlow()
 FLOWS: dict[str, Flow] = {
     ELIGIBILITY.name: ELIGIBILITY,
     SALARY.name: SALARY,
     BOOKING.name: BOOKING,
     HANDOFF.name: HANDOFF,
+    PREREG.name: PREREG,
 }
-COMMANDS = ("start", "menu", "help", "language", "human", "cancel")
+COMMANDS = ("start", "menu", "help", "language", "human", "cancel", "mydata", "delete")
 LANGUAGE_NAMES: dict[Language, str] = {"nl": "🇳🇱 Nederlands", "en": "🇬🇧 English"}
 
 
@@ -43,6 +48,8 @@ async def route(turn: Turn) -> None:
         data = turn.incoming.data
         if kind == "command" and turn.incoming.command in STAFF_COMMANDS:
             await staff_command(turn)
+        elif kind == "command" and turn.incoming.command in PREREG_COMMANDS:
+            await prereg_command(turn)
         elif kind == "button" and data.startswith("st:"):
             await staff_button(turn, data[3:])
         elif kind == "button" and data.startswith("tk:"):
@@ -54,6 +61,8 @@ async def route(turn: Turn) -> None:
         return
     if kind == "command" and turn.incoming.command in STAFF_COMMANDS:
         await staff_command(turn)
+    elif kind == "command" and turn.incoming.command in PREREG_COMMANDS:
+        await prereg_command(turn)
     elif kind == "command":
         await _command(turn)
     elif kind == "button":
@@ -98,6 +107,11 @@ async def _command(turn: Turn) -> None:
         ask_language(turn)
     elif command == "human":
         await ask_topic(turn)
+    elif command == "mydata":
+        await show_my_data(turn)
+        await resume(turn)
+    elif command == "delete":
+        ask_delete(turn)
     elif command == "cancel":
         if turn.dialog.flow == HANDOFF.name:
             await user_button(turn, f"b:{turn.dialog.answers.get('ticket')}")
@@ -154,6 +168,10 @@ async def _button(turn: Turn) -> None:
         turn.toast = turn.label("booking.unavailable_toast") if rest else ""
     elif prefix == "q":
         show_entry(turn, rest)
+    elif prefix == "p" and rest == "start":
+        await PREREG.start(turn)
+    elif prefix == "x":
+        await on_delete_button(turn, rest)
     elif prefix == "v" and rest[-2:] in (":y", ":n"):
         record_vote(turn, rest[:-2], rest.endswith(":y"))
     else:
@@ -178,6 +196,8 @@ async def _menu(turn: Turn, item: str) -> None:
         await BOOKING.start(turn)
     elif item == "mine":
         await show_mine(turn)
+    elif item == "prereg":
+        await PREREG.start(turn)
     else:
         await _stale(turn)
 

@@ -138,6 +138,7 @@ async def _agenda(turn: Turn) -> None:
         return
     for location in turn.ctx.locations.values():
         bookings = await turn.uow.bookings.active_on(location.id, day)
+        forms = await turn.uow.prereg.completeness(b.id for b in bookings)
         lines: list[str] = [
             turn.t("staff.agenda_title", day=format_day(day, turn.lang), location=location.name)
         ]
@@ -168,14 +169,23 @@ async def _agenda(turn: Turn) -> None:
                     reference=booking.reference,
                     size=booking.party_size,
                     language=booking.language.upper(),
-                    prereg=turn.label("staff.prereg_missing"),
+                    prereg=_prereg_label(turn, forms.get(booking.id)),
                 )
                 for visit, booking in rows
             )
         buttons = _agenda_buttons(turn, bookings)
+        if bookings:
+            lines.append(f"\n{turn.t('staff.agenda_prereg_hint', day=day.isoformat())}")
         if buttons:
             lines.append(f"\n<i>{turn.t('reminders.staff.buttons_hint')}</i>")
         turn.say(Markup("\n".join(lines)), buttons)
+
+
+def _prereg_label(turn: Turn, complete: bool | None) -> str:
+    """complete / started / not started, from the form's flag alone (nothing decrypted)."""
+    if complete is None:
+        return turn.label("staff.prereg_none")
+    return turn.label("staff.prereg_done" if complete else "staff.prereg_started")
 
 
 def _agenda_buttons(turn: Turn, bookings: list[Booking]) -> Keyboard:

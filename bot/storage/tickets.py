@@ -20,7 +20,7 @@ def _ticket(row: TicketRow, cipher: Cipher) -> Ticket:
         chat_id=row.chat_id,
         language=row.language,
         topic=row.topic,
-        user_name=cipher.decrypt(row.user_name),
+        user_name=cipher.decrypt(row.user_name) if row.user_name else "",  # "" once purged
         status=cast(TicketStatus, row.status),
         alert_message_id=row.alert_message_id,
         thread_id=row.thread_id,

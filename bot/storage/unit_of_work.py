@@ -14,7 +14,10 @@ from bot.storage.bookings import (
 )
 from bot.storage.chat_state import ChatStateRepository
 from bot.storage.database import Database
+from bot.storage.hr import HireRepository, HrAccountRepository
 from bot.storage.outbox import OutboxRepository
+from bot.storage.personal_data import PersonalData
+from bot.storage.prereg import PreregRepository
 from bot.storage.repositories import (
     DialogRepository,
     FaqGapRepository,
@@ -43,6 +46,10 @@ class UnitOfWork:
     eligibility: EligibilityRepository
     closures: ClosureRepository
     waitlist: WaitlistRepository
+    hr_accounts: HrAccountRepository
+    hires: HireRepository
+    prereg: PreregRepository
+    personal: PersonalData
 
     def __init__(self, database: Database) -> None:
         self._database = database
@@ -64,6 +71,10 @@ class UnitOfWork:
         self.eligibility = EligibilityRepository(self.session)
         self.closures = ClosureRepository(self.session)
         self.waitlist = WaitlistRepository(self.session)
+        self.hr_accounts = HrAccountRepository(self.session, self._database.cipher)
+        self.hires = HireRepository(self.session, self._database.cipher)
+        self.prereg = PreregRepository(self.session, self._database.cipher)
+        self.personal = PersonalData(self.session, self._database.cipher)
         return self
 
     async def __aexit__(

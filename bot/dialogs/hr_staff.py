@@ -1,0 +1,142 @@
+"""Staff decide on HR access in the staff chat: approve, reject, list and revoke."""
+
+from __future__ import annotations
+
+from bot.content.catalog import Markup, format_day
+from bot.dialogs.handoff import is_staff
+from bot.dialogs.hr_access import home_keyboard, organisation
+from bot.dialogs.turn import Button, Keyboard, Turn
+from bot.domain.hr import AccountStatus, HrAccount
+
+HR_STAFF_COMMANDS = ("hr_accounts", "hr_revoke")
+ACTIONS: dict[str, tuple[AccountStatus, tuple[AccountStatus, ...]]] = {
+    "ok": ("approved", ("pending",)),
+    "no": ("rejected", ("pending",)),
+    "rv": ("revoked", ("approved", "pending")),
+}
+LIST_LIMIT = 40
+BUTTON_LIMIT = 20
+
+
+def _in_staff_chat(turn: Turn) -> bool:
+    return turn.ctx.staff_chat_id is not None and turn.incoming.chat_id == turn.ctx.staff_chat_id
+
+
+async def hr_staff_command(turn: Turn) -> None:
+    """/hr_accounts and /hr_revoke USER_ID (the caller checked the staff chat and staff)."""
+    if turn.incoming.command == "hr_accounts":
+        await _list(turn)
+        return
+    arg = turn.incoming.args.strip()
+    if not arg.isdigit():
+        turn.say(turn.t("hr.staff.revoke_usage"))
+        return
+    await _decide(turn, "rv", int(arg), edit=False)
+
+
+async def hr_staff_button(turn: Turn, rest: str) -> None:
+    """Approve, reject or revoke buttons; only staff, only in the staff chat."""
+    turn.handler = "staff:hr"
+    if not _in_staff_chat(turn) or not await is_staff(turn):
+        turn.toast = turn.label("handoff.staff.not_staff")
+        return
+    action, _, user = rest.partition(":")
+    if action not in ACTIONS or not user.isdigit():
+        turn.toast = turn.label("errors.stale_button")
+        return
+    await _decide(turn, action, int(user), edit=action != "rv")
+
+
+async def _decide(turn: Turn, action: str, user_id: int, *, edit: bool) -> None:
+    status, only_from = ACTIONS[action]
+    before = await turn.uow.hr_accounts.get(user_id)
+    if before is None:
+        turn.say(turn.t("hr.staff.not_found", user=user_id))
+        return
+    account = await turn.uow.hr_accounts.decide(
+        user_id, status, turn.incoming.user_id, turn.now, only_from=only_from
+    )
+    if account is None:
+        current = turn.label(f"hr.status.{before.status}")
+        if action == "rv":
+            turn.say(turn.t("hr.staff.not_approved", user=user_id))
+        else:
+            turn.toast = turn.label("hr.staff.already", status=current)
+        return
+    await turn.uow.audit.record(turn.incoming.user_id, f"hr_{status}", f"hr:{user_id}", turn.now)
+    staff_name = turn.incoming.first_name or str(turn.incoming.user_id)
+    org = organisation(turn, account.kvk)
+    if edit:
+        request = _request_text(turn, account)
+        outcome = turn.t(f"hr.staff.{status}", staff=staff_name)
+        turn.say(Markup(f"{request}\n\n{outcome}"), edit=True)
+    else:
+        turn.say(turn.t("hr.staff.revoked_line", user=user_id, organisation=org, staff=staff_name))
+    _tell_user(turn, account)
+
+
+def _request_text(turn: Turn, account: HrAccount) -> Markup:
+    lang = turn.ctx.default_language
+    return turn.ctx.catalog.text(
+        lang,
+        "hr.staff.request",
+        organisation=organisation(turn, account.kvk),
+        kvk=account.kvk,
+        name="",
+        user=account.user_id,
+        email=account.email,
+    )
+
+
+def _tell_user(turn: Turn, account: HrAccount) -> None:
+    """The HR user hears the decision in their own language."""
+    lang = account.language
+    catalog = turn.ctx.catalog
+    org = organisation(turn, account.kvk)
+    text = catalog.text(lang, f"hr.decision.{account.status}", organisation=org)
+    buttons: Keyboard = ()
+    if account.status == "approved":
+        label_turn = _as_language(turn, account)
+        buttons = home_keyboard(label_turn, account)
+    turn.tell(account.chat_id, text, buttons)
+
+
+def _as_language(turn: Turn, account: HrAccount) -> Turn:
+    """A view of the turn that labels buttons in the HR user's language."""
+    from dataclasses import replace
+
+    return replace(turn, profile=replace(turn.profile, language=account.language), replies=[])
+
+
+async def _list(turn: Turn) -> None:
+    accounts = await turn.uow.hr_accounts.listing(LIST_LIMIT)
+    if not accounts:
+        turn.say(turn.t("hr.staff.list_empty"))
+        return
+    lines = [turn.t("hr.staff.list_title")]
+    rows: list[tuple[Button, ...]] = []
+    for account in accounts:
+        lines.append(
+            turn.t(
+                "hr.staff.list_line",
+                user=account.user_id,
+                organisation=organisation(turn, account.kvk),
+                kvk=account.kvk,
+                email=account.email,
+                status=turn.label(f"hr.status.{account.status}"),
+                date=format_day(account.requested_at.astimezone(turn.ctx.zone).date(), turn.lang),
+            )
+        )
+        if len(rows) >= BUTTON_LIMIT:
+            continue
+        uid = account.user_id
+        if account.status == "pending":
+            rows.append(
+                (
+                    Button(turn.label("hr.staff.approve_user", user=uid), f"hs:ok:{uid}"),
+                    Button(turn.label("hr.staff.reject_user", user=uid), f"hs:no:{uid}"),
+                )
+            )
+        elif account.status == "approved":
+            rows.append((Button(turn.label("hr.staff.revoke", user=uid), f"hs:rv:{uid}"),))
+    turn.say(Markup("\n".join(lines)), tuple(rows))

@@ -1,0 +1,500 @@
+"""Pre-registration for the BRP: consent, each person's fields, review, submit and checklist.
+
+Only the position (booking, person, field) lives in the dialog; every answer goes straight into
+the encrypted form, so no personal data ever sits in the plain dialog table.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from babel.dates import format_date
+
+from bot.content.catalog import LOCALES, Markup, escape
+from bot.dialogs.keyboards import BACK, flow_data, grid
+from bot.dialogs.menu import menu_button
+from bot.dialogs.turn import Button, Keyboard, Turn
+from bot.domain.booking import Booking
+from bot.domain.checklist import prereg_checklist
+from bot.domain.countries import country_name, search_countries
+from bot.domain.prereg_fields import (
+    FIELDS,
+    Field,
+    FieldRules,
+    fields_for,
+    is_complete,
+    missing_fields,
+    parse_answer,
+)
+from bot.domain.validators import Invalid
+from bot.storage.prereg import Person, Preregistration
+
+FLOW = "prereg"
+MAX_NATIONALITIES = 4
+KEEP, SKIP, SAME, DONE, PAUSE, CLEAR = "=keep", "=skip", "=same", "=done", "=pause", "=clear"
+
+
+def _position(step: str) -> tuple[bool, int, str] | None:
+    """('0.surname' | 'e0.surname') -> (editing, person, field key)."""
+    editing = step.startswith("e")
+    person, _, key = step.removeprefix("e").partition(".")
+    if not person.isdigit() or key not in FIELDS:
+        return None
+    return editing, int(person), key
+
+
+def _step(person: int, key: str, *, editing: bool = False) -> str:
+    return f"{'e' if editing else ''}{person}.{key}"
+
+
+def sequence(form: Preregistration) -> list[tuple[int, str]]:
+    """Every (person, field) in the order they are asked."""
+    return [
+        (index, field.key)
+        for index, person in enumerate(form.persons)
+        for field in fields_for(person.role)
+    ]
+
+
+def person_name(turn: Turn, form: Preregistration, index: int) -> str:
+    """The name given so far, else 'You', 'Your partner', 'Child 2'."""
+    person = form.persons[index]
+    names = [str(person.answers.get(k) or "") for k in ("given_names", "surname")]
+    if any(names):
+        return " ".join(n for n in names if n)
+    if person.role == "child":
+        number = sum(1 for p in form.persons[: index + 1] if p.role == "child")
+        return turn.label("prereg.person.child", number=number)
+    return turn.label(f"prereg.person.{person.role}")
+
+
+def display(turn: Turn, field: Field, value: object) -> str:
+    """An answer as the user reads it back (plain text; escape before use in HTML)."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if field.kind == "date":
+        return format_date(date.fromisoformat(str(value)), "long", locale=LOCALES[turn.lang])
+    if field.kind == "country":
+        return country_name(str(value), turn.lang)
+    if field.kind == "countries" and isinstance(value, list):
+        return ", ".join(country_name(str(code), turn.lang) for code in value)
+    if field.key == "municipality":
+        return turn.ctx.municipality_name(str(value)) or str(value)
+    if field.kind == "choice":
+        return turn.label(f"prereg_fields.{field.key}.choices.{value}")
+    return str(value)
+
+
+class PreregFlow:
+    """Asks each person's fields in order; any answer can be changed before and after submit."""
+
+    name = FLOW
+
+    async def start(self, turn: Turn) -> None:
+        """From the menu or a button: consent first, else where the user left off."""
+        booking = await turn.uow.bookings.active_for_user(turn.incoming.user_id)
+        if booking is None:
+            turn.dialog = turn.dialog.end()
+            turn.say(
+                turn.t("prereg.no_booking"),
+                ((Button(turn.label("menu_more.book"), "m:book"),), (menu_button(turn),)),
+            )
+            return
+        form = await turn.uow.prereg.get(booking.id)
+        if form is None:
+            turn.dialog = turn.dialog.start(FLOW, "consent", {"b": booking.id})
+        elif form.complete or not _first_missing(form):
+            turn.dialog = turn.dialog.start(FLOW, "review", {"b": booking.id})
+        else:
+            person, key = _first_missing(form)[0]
+            turn.dialog = turn.dialog.start(FLOW, _step(person, key), {"b": booking.id})
+        await self.prompt(turn)
+
+    async def prompt(self, turn: Turn) -> None:
+        """Shows the current step again."""
+        loaded = await self._load(turn)
+        if loaded is None:
+            return
+        booking, form = loaded
+        step = turn.dialog.step or ""
+        if step == "consent" or form is None:
+            self._consent(turn)
+        elif step == "review":
+            self._review(turn, form)
+        elif step.startswith("edit") and step[4:].isdigit():
+            self._choose_field(turn, form, int(step[4:]))
+        elif (position := _position(step)) is not None and position[1] < len(form.persons):
+            self._ask(turn, booking, form, position[1], position[2])
+        else:
+            turn.dialog = turn.dialog.start(FLOW, "review", {"b": booking.id})
+            self._review(turn, form)
+
+    async def on_button(self, turn: Turn, step: str, value: str) -> None:
+        """Consent, choices, keep/skip/same, review and edit buttons."""
+        if value == BACK:
+            turn.dialog = turn.dialog.back()
+            await self.prompt(turn)
+            return
+        if value == PAUSE:
+            turn.dialog = turn.dialog.end()
+            turn.clear_tapped_keyboard = True
+            turn.say(turn.t("prereg.paused"), ((menu_button(turn),),))
+            return
+        loaded = await self._load(turn)
+        if loaded is None:
+            return
+        booking, form = loaded
+        if step == "consent":
+            await self._on_consent(turn, booking, form, value)
+        elif form is None:
+            await self._stale(turn)
+        elif step == "review":
+            await self._on_review(turn, booking, form, value)
+        elif step.startswith("edit") and step[4:].isdigit():
+            person = int(step[4:])
+            field = FIELDS.get(value)
+            if person >= len(form.persons) or field not in fields_for(form.persons[person].role):
+                await self._stale(turn)
+                return
+            turn.dialog = turn.dialog.advance(_step(person, value, editing=True))
+            await self.prompt(turn)
+        elif (position := _position(step)) is not None and position[1] < len(form.persons):
+            await self._on_field_button(turn, booking, form, position, value)
+        else:
+            await self._stale(turn)
+
+    async def on_text(self, turn: Turn, text: str) -> bool:
+        """A typed answer for the current field; a question (ending in '?') is left to the FAQ."""
+        position = _position(turn.dialog.step or "")
+        if position is None or text.rstrip().endswith("?"):
+            return False
+        loaded = await self._load(turn)
+        if loaded is None:
+            return True
+        booking, form = loaded
+        if form is None or position[1] >= len(form.persons):
+            return False
+        field = FIELDS[position[2]]
+        if field.kind in ("country", "countries"):
+            self._offer_countries(turn, booking, form, position, text)
+            return True
+        await self._apply(turn, booking, form, position, text)
+        return True
+
+    # --- steps -------------------------------------------------------------------------------
+
+    def _consent(self, turn: Turn) -> None:
+        turn.say(
+            turn.t("prereg.consent", days=turn.ctx.purge_after_days),
+            (
+                (Button(turn.label("prereg.consent_yes"), flow_data(FLOW, "consent", "yes")),),
+                (Button(turn.label("prereg.consent_no"), flow_data(FLOW, "consent", "no")),),
+            ),
+        )
+
+    async def _on_consent(
+        self, turn: Turn, booking: Booking, form: Preregistration | None, value: str
+    ) -> None:
+        turn.clear_tapped_keyboard = True
+        if value == "no":
+            turn.dialog = turn.dialog.end()
+            turn.say(turn.t("prereg.consent_declined"), ((menu_button(turn),),))
+            return
+        if value != "yes":
+            await self._stale(turn)
+            return
+        if form is None:
+            persons = [Person(member.role) for member in booking.party]
+            form = await turn.uow.prereg.create(
+                booking.id, turn.incoming.user_id, persons, turn.now
+            )
+        turn.say(turn.t("prereg.consent_thanks"))
+        first = _first_missing(form)
+        step = _step(*first[0]) if first else "review"
+        turn.dialog = turn.dialog.advance(step)
+        await self.prompt(turn)
+
+    def _ask(
+        self, turn: Turn, booking: Booking, form: Preregistration, person: int, key: str
+    ) -> None:
+        field = FIELDS[key]
+        order = sequence(form)
+        number = order.index((person, key)) + 1 if (person, key) in order else 0
+        value = form.persons[person].answers.get(key)
+        lines = [
+            turn.t(
+                "prereg.progress",
+                person=person_name(turn, form, person),
+                number=number,
+                total=len(order),
+            ),
+            turn.t(f"prereg_fields.{key}.question"),
+        ]
+        if value not in (None, "", []):
+            lines.append(turn.t("prereg.current", value=display(turn, field, value)))
+        step = turn.dialog.step or _step(person, key)
+        rows: list[tuple[Button, ...]] = []
+        if field.kind == "choice":
+            choices = self._choices(turn, booking, field)
+            buttons = [Button(label, flow_data(FLOW, step, choice)) for choice, label in choices]
+            rows += grid(buttons, 2 if len(buttons) > 3 else 1)
+        if field.kind == "countries" and value:
+            done = Button(turn.label("prereg.nationality_done"), flow_data(FLOW, step, DONE))
+            clear = Button(turn.label("prereg.nationality_clear"), flow_data(FLOW, step, CLEAR))
+            rows.append((done, clear))
+        elif value not in (None, "", []):
+            rows.append((Button(turn.label("prereg.keep"), flow_data(FLOW, step, KEEP)),))
+        main_value = form.persons[0].answers.get(key)
+        if field.household and person > 0 and main_value not in (None, "", []):
+            label = turn.label("prereg.same_as", name=person_name(turn, form, 0))
+            rows.append((Button(label, flow_data(FLOW, step, SAME)),))
+        if field.optional:
+            rows.append((Button(turn.label("prereg.skip"), flow_data(FLOW, step, SKIP)),))
+        rows.append(self._nav(turn, step))
+        turn.say(Markup("\n\n".join(lines)), tuple(rows))
+
+    def _nav(self, turn: Turn, step: str) -> tuple[Button, ...]:
+        buttons = []
+        if turn.dialog.history:
+            buttons.append(Button(turn.label("prereg.back"), flow_data(FLOW, step, BACK)))
+        buttons.append(Button(turn.label("prereg.pause"), flow_data(FLOW, step, PAUSE)))
+        return tuple(buttons)
+
+    def _choices(self, turn: Turn, booking: Booking, field: Field) -> list[tuple[str, str]]:
+        if field.key == "municipality":
+            served = self._rules(turn, booking).municipality_ids
+            return [(m, turn.ctx.municipality_name(m) or m) for m in served]
+        return [(c, turn.label(f"prereg_fields.{field.key}.choices.{c}")) for c in field.choices]
+
+    def _rules(self, turn: Turn, booking: Booking) -> FieldRules:
+        location = turn.ctx.locations[booking.location_id]
+        served = tuple(m.id for m in turn.ctx.municipalities if m.id in location.municipalities)
+        return FieldRules(today=turn.today, appointment_day=booking.day, municipality_ids=served)
+
+    def _offer_countries(
+        self,
+        turn: Turn,
+        booking: Booking,
+        form: Preregistration,
+        position: tuple[bool, int, str],
+        text: str,
+    ) -> None:
+        codes = search_countries(text[:100], turn.lang)
+        step = turn.dialog.step or ""
+        if not codes:
+            turn.say(turn.t("prereg.country_none"))
+            self._ask(turn, booking, form, position[1], position[2])
+            return
+        buttons = [Button(country_name(c, turn.lang), flow_data(FLOW, step, c)) for c in codes]
+        turn.say(turn.t("prereg.country_pick"), (*grid(buttons, 1), self._nav(turn, step)))
+
+    async def _on_field_button(
+        self,
+        turn: Turn,
+        booking: Booking,
+        form: Preregistration,
+        position: tuple[bool, int, str],
+        value: str,
+    ) -> None:
+        _, person, key = position
+        field = FIELDS[key]
+        answers = form.persons[person].answers
+        turn.clear_tapped_keyboard = True
+        answered = answers.get(key) not in (None, "", [])
+        if answered and (value == KEEP or (value == DONE and field.kind == "countries")):
+            await self._next(turn, form, position)
+        elif value == CLEAR and field.kind == "countries":
+            answers.pop(key, None)
+            await self._store(turn, form)
+            self._ask(turn, booking, form, person, key)
+        elif value == SKIP and field.optional:
+            answers.pop(key, None)
+            await self._store(turn, form)
+            await self._next(turn, form, position)
+        elif value == SAME and field.household and person > 0:
+            main_value = form.persons[0].answers.get(key)
+            if main_value in (None, "", []):
+                await self._stale(turn)
+                return
+            answers[key] = main_value
+            await self._store(turn, form)
+            await self._next(turn, form, position)
+        elif value.startswith("="):
+            await self._stale(turn)
+        else:
+            await self._apply(turn, booking, form, position, value)
+
+    async def _apply(
+        self,
+        turn: Turn,
+        booking: Booking,
+        form: Preregistration,
+        position: tuple[bool, int, str],
+        raw: str,
+    ) -> None:
+        """Validates one answer; stores it and moves on, or explains and asks again."""
+        _, person, key = position
+        field = FIELDS[key]
+        try:
+            value = parse_answer(field, raw, self._rules(turn, booking))
+        except Invalid as problem:
+            turn.say(turn.t(f"validation.{problem.key}", **problem.params))
+            self._ask(turn, booking, form, person, key)
+            return
+        answers = form.persons[person].answers
+        if field.kind == "countries":
+            chosen = [str(c) for c in answers.get(key) or []]
+            for code in value if isinstance(value, list) else [value]:
+                if code not in chosen and len(chosen) < MAX_NATIONALITIES:
+                    chosen.append(code)
+            answers[key] = chosen
+            await self._store(turn, form)
+            turn.say(turn.t("prereg.nationality_added"))
+            self._ask(turn, booking, form, person, key)
+            return
+        answers[key] = value
+        await self._store(turn, form)
+        await self._next(turn, form, position)
+
+    async def _store(self, turn: Turn, form: Preregistration) -> None:
+        if form.submitted_at is not None:
+            form.complete = _all_complete(form)
+        await turn.uow.prereg.save(form, turn.now)
+
+    async def _next(
+        self, turn: Turn, form: Preregistration, position: tuple[bool, int, str]
+    ) -> None:
+        editing, person, key = position
+        order = sequence(form)
+        here = order.index((person, key)) if (person, key) in order else len(order)
+        following = order[here + 1 :]
+        if editing or not following:
+            turn.dialog = turn.dialog.advance("review")
+        else:
+            turn.dialog = turn.dialog.advance(_step(*following[0]))
+        await self.prompt(turn)
+
+    def _review(self, turn: Turn, form: Preregistration) -> None:
+        for index, person in enumerate(form.persons):
+            lines = [f"<b>{escape(person_name(turn, form, index))}</b>"]
+            for field in fields_for(person.role):
+                label = turn.label(f"prereg_fields.{field.key}.label")
+                value = display(turn, field, person.answers.get(field.key))
+                lines.append(f"{escape(label)}: {escape(value)}")
+            turn.say(Markup("\n".join(lines)))
+        missing = _first_missing(form)
+        key = "prereg.review_complete" if form.complete else "prereg.review"
+        text = turn.t(key)
+        if missing:
+            names = sorted({person_name(turn, form, p) for p, _ in missing})
+            text = Markup(f"{text}\n\n{turn.t('prereg.review_missing', names=', '.join(names))}")
+        rows: list[tuple[Button, ...]] = [
+            (
+                Button(
+                    turn.label("prereg.edit_person", name=person_name(turn, form, index)),
+                    flow_data(FLOW, "review", f"edit{index}"),
+                ),
+            )
+            for index in range(len(form.persons))
+        ]
+        if not form.complete:
+            rows.insert(
+                0, (Button(turn.label("prereg.submit"), flow_data(FLOW, "review", "submit")),)
+            )
+        rows.append((Button(turn.label("prereg.pause"), flow_data(FLOW, "review", PAUSE)),))
+        turn.say(text, tuple(rows))
+
+    async def _on_review(
+        self, turn: Turn, booking: Booking, form: Preregistration, value: str
+    ) -> None:
+        turn.clear_tapped_keyboard = True
+        if value == "submit":
+            missing = _first_missing(form)
+            if missing:
+                turn.say(turn.t("prereg.still_missing"))
+                turn.dialog = turn.dialog.advance(_step(*missing[0]))
+                await self.prompt(turn)
+                return
+            form.complete = True
+            form.submitted_at = turn.now
+            await turn.uow.prereg.save(form, turn.now)
+            turn.dialog = turn.dialog.end()
+            turn.say(turn.t("prereg.submitted"))
+            turn.say(form_checklist(turn, form), ((menu_button(turn),),))
+        elif (
+            value.startswith("edit") and value[4:].isdigit() and int(value[4:]) < len(form.persons)
+        ):
+            turn.dialog = turn.dialog.advance(f"edit{int(value[4:])}")
+            await self.prompt(turn)
+        else:
+            await self._stale(turn)
+
+    def _choose_field(self, turn: Turn, form: Preregistration, person: int) -> None:
+        if person >= len(form.persons):
+            self._review(turn, form)
+            return
+        step = f"edit{person}"
+        buttons = [
+            Button(turn.label(f"prereg_fields.{field.key}.label"), flow_data(FLOW, step, field.key))
+            for field in fields_for(form.persons[person].role)
+        ]
+        turn.say(
+            turn.t("prereg.edit_which", name=person_name(turn, form, person)),
+            (*grid(buttons, 2), self._nav(turn, step)),
+        )
+
+    async def _load(self, turn: Turn) -> tuple[Booking, Preregistration | None] | None:
+        """The booking the dialog is about; ends the dialog when it is gone."""
+        booking = await turn.uow.bookings.active_for_user(turn.incoming.user_id)
+        if booking is None or booking.id != turn.dialog.answers.get("b"):
+            turn.dialog = turn.dialog.end()
+            turn.say(turn.t("prereg.no_booking"), ((menu_button(turn),),))
+            return None
+        return booking, await turn.uow.prereg.get(booking.id)
+
+    async def _stale(self, turn: Turn) -> None:
+        turn.toast = turn.label("errors.stale_button")
+        await self.prompt(turn)
+
+
+def _first_missing(form: Preregistration) -> list[tuple[int, str]]:
+    """Every required (person, field) still unanswered, in asking order."""
+    return [
+        (index, key)
+        for index, person in enumerate(form.persons)
+        for key in missing_fields(person.answers, person.role)
+    ]
+
+
+def _all_complete(form: Preregistration) -> bool:
+    return all(is_complete(p.answers, p.role) for p in form.persons)
+
+
+def form_checklist(turn: Turn, form: Preregistration) -> Markup:
+    """The documents to bring, personalised by the answers."""
+    persons = [(p.role, p.answers) for p in form.persons]
+    lines = [turn.t("prereg.checklist_title")]
+    lines += [
+        f"• {turn.t(f'checklist.{item.key}', **item.params)}"
+        for item in prereg_checklist(persons, turn.lang)
+    ]
+    lines.append(f"<i>{turn.t('booking.checklist.source', url=CHECKLIST_SOURCE)}</i>")
+    return Markup("\n".join(lines))
+
+
+CHECKLIST_SOURCE = "https://sdg.rijksoverheid.nl/"
+
+
+def status_line(turn: Turn, form: Preregistration | None) -> Markup:
+    """'Pre-registration: not started / in progress / complete' for My appointment."""
+    if form is None:
+        return turn.t("prereg.status_none")
+    return turn.t("prereg.status_complete" if form.complete else "prereg.status_started")
+
+
+def prereg_button(turn: Turn, form: Preregistration | None) -> Keyboard:
+    """The way into the form from My appointment and after booking."""
+    key = "prereg.button_start" if form is None else "prereg.button_continue"
+    if form is not None and form.complete:
+        key = "prereg.button_view"
+    return ((Button(turn.label(key), "p:start"),),)

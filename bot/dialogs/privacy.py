@@ -1,0 +1,86 @@
+"""/mydata shows a user everything stored about them; /delete erases it after confirmation."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bot.content.catalog import Markup, escape
+from bot.dialogs.booking import notify_waitlist
+from bot.dialogs.menu import menu_button
+from bot.dialogs.turn import Button, Document, Turn
+from bot.services.privacy import erase_user
+
+MAX_MESSAGE = 3500  # below Telegram's 4096, leaving room for the heading
+
+
+def _lines(value: Any, indent: str = "") -> list[str]:
+    """A readable outline of the export (keys as in the JSON file)."""
+    if isinstance(value, dict):
+        lines = []
+        for key, item in value.items():
+            if isinstance(item, dict | list) and item:
+                lines.append(f"{indent}{key}:")
+                lines += _lines(item, indent + "  ")
+            else:
+                shown = "—" if item in (None, "", [], {}) else item
+                lines.append(f"{indent}{key}: {shown}")
+        return lines
+    if isinstance(value, list):
+        lines = []
+        for number, item in enumerate(value, start=1):
+            lines.append(f"{indent}#{number}")
+            lines += _lines(item, indent + "  ")
+        return lines
+    return [f"{indent}{value}"]
+
+
+async def show_my_data(turn: Turn) -> None:
+    """The export as a message (shortened if long) and in full as a JSON file."""
+    turn.handler = "privacy:mydata"
+    data = await turn.uow.personal.export(turn.incoming.user_id, turn.incoming.chat_id)
+    outline = "\n".join(_lines(data))
+    shortened = len(outline) > MAX_MESSAGE
+    body = escape(outline[:MAX_MESSAGE] + ("\n…" if shortened else ""))
+    parts = [turn.t("privacy.mydata_title"), f"<pre>{body}</pre>"]
+    if shortened:
+        parts.append(turn.t("privacy.mydata_shortened"))
+    turn.say(Markup("\n\n".join(parts)))
+    content = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+    turn.send_document(Document("onestop-mydata.json", content, turn.label("privacy.mydata_file")))
+    turn.say(
+        turn.t("privacy.mydata_footer"),
+        ((Button(turn.label("privacy.delete_button"), "x:ask"),), (menu_button(turn),)),
+    )
+
+
+def ask_delete(turn: Turn) -> None:
+    """Explains what goes, then asks for a clear yes."""
+    turn.handler = "privacy:delete"
+    turn.say(
+        turn.t("privacy.delete_question"),
+        (
+            (Button(turn.label("privacy.delete_yes"), "x:yes"),),
+            (Button(turn.label("privacy.delete_no"), "x:no"),),
+        ),
+    )
+
+
+async def on_delete_button(turn: Turn, value: str) -> None:
+    """'x:yes' erases, 'x:no' keeps everything."""
+    turn.handler = f"privacy:{value}"
+    turn.clear_tapped_keyboard = True
+    if value == "ask":
+        ask_delete(turn)
+    elif value == "no":
+        turn.say(turn.t("privacy.delete_kept"), ((menu_button(turn),),))
+    elif value == "yes":
+        counts, freed, location_id = await erase_user(
+            turn.uow, turn.ctx, turn.incoming.user_id, turn.incoming.chat_id, turn.now
+        )
+        turn.dialog = turn.dialog.end()
+        turn.say(turn.t("privacy.deleted", bookings=counts.get("bookings", 0)))
+        if freed is not None and location_id is not None:
+            await notify_waitlist(turn, turn.ctx.locations[location_id], freed)
+    else:
+        turn.toast = turn.label("errors.stale_button")

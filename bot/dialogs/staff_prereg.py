@@ -1,0 +1,126 @@
+"""Staff access to pre-registrations: a day's CSV for the municipality desk and one booking's form.
+
+Every view is written to the audit log; only staff in the staff chat get anything.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+from bot.content.catalog import Markup, escape, format_clock, format_day
+from bot.dialogs.handoff import is_staff
+from bot.dialogs.prereg import display, person_name
+from bot.dialogs.turn import Document, Turn
+from bot.domain.booking import normalise_reference
+from bot.domain.dates import parse_staff_date
+from bot.domain.prereg_fields import PERSON_FIELDS, fields_for
+
+PREREG_COMMANDS = ("prereg", "prereg_csv")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: str) -> str:
+    """Keeps spreadsheet programs from running a typed value as a formula."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+async def _allowed(turn: Turn) -> bool:
+    staff_chat = turn.ctx.staff_chat_id
+    if staff_chat is None or turn.incoming.chat_id != staff_chat:
+        turn.say(turn.t("staff.only_staff_chat"))
+        return False
+    if not await is_staff(turn):
+        turn.say(turn.t("handoff.staff.not_staff"))
+        return False
+    return True
+
+
+async def prereg_command(turn: Turn) -> None:
+    """/prereg_csv [date] or /prereg REFERENCE."""
+    turn.handler = f"staff:{turn.incoming.command}"
+    if not await _allowed(turn):
+        return
+    arg = turn.incoming.args.strip()
+    if turn.incoming.command == "prereg_csv":
+        day = parse_staff_date(arg, turn.today) if arg else turn.today
+        if day is None:
+            turn.say(turn.t("staff.bad_date", text=arg[:40]))
+            return
+        await send_day_csv(turn, day)
+    else:
+        await _show_one(turn, normalise_reference(arg))
+
+
+async def send_day_csv(turn: Turn, day: date) -> None:
+    """One row per person of every active booking that day, with its pre-registration."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    labels = [turn.label(f"prereg_fields.{f.key}.label") for f in PERSON_FIELDS]
+    writer.writerow(
+        [turn.label(f"staff_prereg.columns.{c}") for c in ("reference", "time", "person", "role")]
+        + [turn.label("staff_prereg.columns.complete"), *labels]
+    )
+    count = 0
+    for location in turn.ctx.locations.values():
+        for booking in await turn.uow.bookings.active_on(location.id, day):
+            form = await turn.uow.prereg.get(booking.id)
+            start = format_clock(booking.start.astimezone(turn.ctx.zone), turn.lang)
+            if form is None:
+                writer.writerow([booking.reference, start, "", "", turn.label("staff.prereg_none")])
+                continue
+            for index, person in enumerate(form.persons):
+                asked = {f.key for f in fields_for(person.role)}
+                values = [
+                    display(turn, f, person.answers.get(f.key)) if f.key in asked else ""
+                    for f in PERSON_FIELDS
+                ]
+                writer.writerow(
+                    [
+                        booking.reference,
+                        start,
+                        str(index + 1),
+                        turn.label(f"staff_prereg.roles.{person.role}"),
+                        turn.label(
+                            "staff.prereg_done" if form.complete else "staff.prereg_started"
+                        ),
+                        *(_cell(v) for v in values),
+                    ]
+                )
+                count += 1
+    await turn.uow.audit.record(
+        turn.incoming.user_id, "prereg_csv", f"day:{day.isoformat()}", turn.now
+    )
+    turn.send_document(
+        Document(
+            f"preregistrations-{day.isoformat()}.csv",
+            ("\ufeff" + out.getvalue()).encode("utf-8"),
+            turn.label("staff_prereg.csv_caption", day=format_day(day, turn.lang), count=count),
+        )
+    )
+
+
+async def _show_one(turn: Turn, reference: str | None) -> None:
+    booking = await turn.uow.bookings.by_reference(reference) if reference else None
+    if booking is None:
+        turn.say(turn.t("staff_prereg.unknown"))
+        return
+    form = await turn.uow.prereg.get(booking.id)
+    await turn.uow.audit.record(
+        turn.incoming.user_id, "prereg_view", f"booking:{booking.reference}", turn.now
+    )
+    if form is None:
+        turn.say(turn.t("staff_prereg.none", reference=booking.reference))
+        return
+    status = turn.label("staff.prereg_done" if form.complete else "staff.prereg_started")
+    parts = [turn.t("staff_prereg.title", reference=booking.reference, status=status)]
+    for index, person in enumerate(form.persons):
+        lines = [f"<b>{index + 1}. {escape(person_name(turn, form, index))}</b>"]
+        for field in fields_for(person.role):
+            label = turn.label(f"prereg_fields.{field.key}.label")
+            value = display(turn, field, person.answers.get(field.key))
+            lines.append(f"{escape(label)}: {escape(value)}")
+        parts.append("\n".join(lines))
+    for part in parts:
+        turn.say(Markup(part))

@@ -1,0 +1,43 @@
+"""Deleting a person's data on request and on schedule, without leaving capacity held."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from bot.dialogs.context import DialogContext
+from bot.services import booking as booking_service
+from bot.services import reminders
+from bot.storage.unit_of_work import UnitOfWork
+
+
+async def erase_user(
+    uow: UnitOfWork, ctx: DialogContext, user_id: int, chat_id: int, now: datetime
+) -> tuple[dict[str, int], date | None, str | None]:
+    """Cancels the active booking (freeing its places), then removes every row about the user.
+
+    Returns the counts, and the freed day and location so waiting users can be told.
+    """
+    freed: date | None = None
+    location_id: str | None = None
+    booking = await uow.bookings.active_for_user(user_id)
+    if booking is not None:
+        location = ctx.locations[booking.location_id]
+        await booking_service.cancel(uow, location, booking, now)
+        await reminders.drop_all(uow, booking)
+        freed, location_id = booking.day, booking.location_id
+    counts = await uow.personal.erase(user_id, chat_id, now)
+    forget = getattr(getattr(uow, "hires", None), "forget_user", None)
+    if forget is not None:
+        counts["hires"] = await forget(user_id)
+    return counts, freed, location_id
+
+
+async def purge(uow: UnitOfWork, today: date, after_days: int, now: datetime) -> dict[str, int]:
+    """Deletes personal data kept longer than `after_days` after the visit (or the last use)."""
+    cutoff_day = today - timedelta(days=after_days)
+    cutoff = now - timedelta(days=after_days)
+    counts = await uow.personal.purge(cutoff_day, cutoff)
+    purge_hires = getattr(getattr(uow, "hires", None), "purge_personal_data", None)
+    if purge_hires is not None:
+        counts["hires"] = await purge_hires(cutoff)
+    return counts
