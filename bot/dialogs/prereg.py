@@ -473,7 +473,7 @@ def _all_complete(form: Preregistration) -> bool:
 def form_checklist(turn: Turn, form: Preregistration) -> Markup:
     """The documents to bring, personalised by the answers."""
     persons = [(p.role, p.answers) for p in form.persons]
-    lines = [turn.t("prereg.checklist_title")]
+    lines: list[str] = [turn.t("prereg.checklist_title")]
     lines += [
         f"• {turn.t(f'checklist.{item.key}', **item.params)}"
         for item in prereg_checklist(persons, turn.lang)

@@ -114,7 +114,7 @@ async def _show_one(turn: Turn, reference: str | None) -> None:
         turn.say(turn.t("staff_prereg.none", reference=booking.reference))
         return
     status = turn.label("staff.prereg_done" if form.complete else "staff.prereg_started")
-    parts = [turn.t("staff_prereg.title", reference=booking.reference, status=status)]
+    parts: list[str] = [turn.t("staff_prereg.title", reference=booking.reference, status=status)]
     for index, person in enumerate(form.persons):
         lines = [f"<b>{index + 1}. {escape(person_name(turn, form, index))}</b>"]
         for field in fields_for(person.role):

@@ -109,7 +109,7 @@ class PreregRepository:
                 PreregistrationRow.booking_id.in_(ids)
             )
         )
-        return {booking_id: complete for booking_id, complete in rows.tuples()}
+        return {booking_id: complete for booking_id, complete in rows.all()}
 
     async def for_user(self, user_id: int) -> list[Preregistration]:
         """Every form the user has, for /mydata."""

@@ -141,3 +141,38 @@ async def test_every_eligibility_outcome_is_reachable_in_the_shell(
     for outcome in PATHS:
         title = CATALOG.plain(lang, f"eligibility.outcomes.{outcome}.title")  # type: ignore[arg-type]
         assert title in output, outcome
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+async def test_a_family_of_three_pre_registers_in_the_shell(tmp_path: Path, lang: str) -> None:
+    from datetime import date
+
+    from tests.e2e.prereg_answers import shell_lines
+
+    first, _ = first_days(3)
+    en = lang == "en"
+    lines = [
+        "/start",
+        "✅ Can I use the one-stop shop?" if en else "✅ Kan ik naar de one-stop shop?",
+        "Highly skilled migrant" if en else "Kennismigrant",
+        "Yes" if en else "Ja",
+        "Maastricht",
+        "No" if en else "Nee",
+        "Yes" if en else "Ja",
+        "Partner and children" if en else "Partner en kinderen",
+        "📅 Book the appointment" if en else "📅 Afspraak maken",
+        "1",  # one child
+        f"={first}",
+        "1",  # the first start time
+        "✅ Book it" if en else "✅ Vastleggen",
+        *shell_lines(lang, date.today()),
+        "/quit",
+    ]
+    output = await shell(tmp_path, lines, "--lang", lang)
+    done = (
+        "Thank you! Your pre-registration is complete"
+        if en
+        else "Dank je! Je vooraanmelding is compleet"
+    )
+    assert done in output, output[-3000:]
+    assert "李小龙" in output and "Ødegaard" in output

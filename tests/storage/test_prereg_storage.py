@@ -1,4 +1,4 @@
-"""Pre-registration storage: encrypted at rest (raw file and dump), key rotation, export, erase, purge."""
+"""Pre-registration storage: encrypted at rest, key rotation, export, erase and purge."""
 
 from __future__ import annotations
 

@@ -1,0 +1,183 @@
+"""A family of three pre-registers end to end, with corrections, interruptions and a restart."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import re
+from datetime import date
+from typing import Literal
+
+import pytest
+from sqlalchemy import text
+
+from bot.app import Runtime, build_runtime, running
+from bot.domain.countries import country_name
+from bot.domain.prereg_fields import FIELDS, fields_for
+from bot.fakebotapi import FakeBotApi
+from tests.e2e.conftest import Chat, bot_settings
+from tests.e2e.prereg_answers import FAMILY, MAIN, ZOE
+from tests.e2e.test_booking import become_eligible, book_first_free, t
+
+pytestmark = pytest.mark.e2e
+STAFF_CHAT = -100777
+ADMIN = 9700
+Lang = Literal["en", "nl"]
+
+
+async def answer(chat: Chat, lang: Lang, key: str, how: str, value: str, person: int) -> None:
+    """Gives one answer the way a person would: typing, tapping or searching a country."""
+    if person > 0 and FIELDS[key].household:
+        await chat.tap(t(lang, "prereg.same_as", name=ZOE))
+    elif how == "type":
+        await chat.send(value)
+    elif how == "today":
+        await chat.send(date.today().strftime("%d-%m-%Y"))
+    elif how == "choice":
+        await chat.tap(t(lang, f"prereg_fields.{key}.choices.{value}"))
+    elif how == "tap":
+        await chat.tap(value)
+    elif how == "skip":
+        await chat.tap(t(lang, "prereg.skip"))
+    elif how in ("country", "countries"):
+        name = country_name(value, lang)
+        await chat.send(name[:5])
+        await chat.tap(name)
+        if how == "countries":
+            await chat.tap(t(lang, "prereg.nationality_done"))
+
+
+def shown(lang: Lang, key: str, **params: object) -> str:
+    """A text as the user sees it: the HTML tags rendered away."""
+    return html.unescape(re.sub(r"<[^>]+>", "", t(lang, key, **params)))
+
+
+def question(lang: Lang, key: str) -> str:
+    return shown(lang, f"prereg_fields.{key}.question").split("\n")[0][:40]
+
+
+async def start_bot(fake: FakeBotApi, database_url: str) -> Runtime:
+    settings = bot_settings(fake, database_url, staff_chat_id=STAFF_CHAT, admin_user_ids=(ADMIN,))
+    return build_runtime(settings)
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+async def test_a_family_of_three_pre_registers_with_corrections_and_a_restart(
+    fake: FakeBotApi, database_url: str, lang: Lang
+) -> None:
+    other: Lang = "nl" if lang == "en" else "en"
+    chat = Chat(fake, fake.add_user(6101, "Zoë", lang))
+    runtime = await start_bot(fake, database_url)
+    async with running(runtime, "polling"):
+        await become_eligible(chat, lang)
+        await chat.tap(t(lang, "eligibility.book"))
+        await chat.tap("1")  # one child: a family of three
+        await book_first_free(chat, lang)
+        [consent] = await chat.tap(t(lang, "prereg.button_start"))
+        assert shown(lang, "prereg.consent", days=30)[:60] in consent.content
+        async with runtime.database.engine.connect() as conn:  # nothing before consent
+            assert (await conn.execute(text("SELECT COUNT(*) FROM preregistrations"))).scalar() == 0
+        await chat.tap(t(lang, "prereg.consent_yes"))
+
+        main_fields = [f.key for f in fields_for("main")]
+        for key in main_fields[: main_fields.index("postcode")]:
+            assert question(lang, key) in chat.last.content, (key, chat.last.content)
+            how, value = MAIN[key]
+            if key == "birth_date":  # a date that does not exist is refused, then corrected
+                [problem, again] = await chat.send("31-02-1990")
+                assert question(lang, key) in again.content
+                assert problem.content != again.content
+            if key == "document_number":  # a question in the middle is answered, then resumed
+                replies = await chat.send("what is a BSN number?" if lang == "en" else "wat is een BSN nummer?")
+                assert "BSN" in replies[0].content
+                assert question(lang, key) in replies[-1].content
+            await answer(chat, lang, key, how, value, 0)
+            if key == "birth_place":  # Back to the previous answer and change it
+                await chat.tap(t(lang, "prereg.back"))
+                assert question(lang, "birth_place") in chat.last.content
+                assert "Tromsø" in chat.last.content
+                await chat.send("Bergen")
+
+    # A restart in the middle: a new process continues at the same question.
+    runtime = await start_bot(fake, database_url)
+    async with running(runtime, "polling"):
+        assert question(lang, "postcode") in chat.last.content
+        await chat.send("/language")  # switching language resumes at the same field
+        await chat.tap("🇳🇱 Nederlands" if other == "nl" else "🇬🇧 English")
+        assert question(other, "postcode") in chat.last.content
+        await chat.send("/language")
+        await chat.tap("🇳🇱 Nederlands" if lang == "nl" else "🇬🇧 English")
+        for key in main_fields[main_fields.index("postcode") :]:
+            assert question(lang, key) in chat.last.content, (key, chat.last.content)
+            await answer(chat, lang, key, *MAIN[key], 0)
+
+        for index, (role, answers) in enumerate(FAMILY[1:], start=1):
+            for field in fields_for(role):
+                assert question(lang, field.key) in chat.last.content, (role, field.key)
+                await answer(chat, lang, field.key, *answers[field.key], index)
+
+        # The review shows everything; change the partner's document number there.
+        review = chat.last
+        assert t(lang, "prereg.submit") in review.buttons()
+        transcript = chat.transcript()
+        assert "Bergen" in transcript and "李小龙" in transcript and "O'Brien" in transcript
+        await chat.tap(t(lang, "prereg.edit_person", name="Seán O'Brien"))
+        await chat.tap(t(lang, "prereg_fields.document_number.label"))
+        await chat.send("pb 000 111")
+        assert t(lang, "prereg.submit") in chat.last.buttons()
+        assert "PB000111" in chat.transcript()
+        replies = await chat.tap(t(lang, "prereg.submit"))
+        assert replies[0].content == shown(lang, "prereg.submitted")
+        assert shown(lang, "prereg.checklist_title") in replies[1].content
+
+        async with runtime.database.engine.connect() as conn:
+            complete = (await conn.execute(text("SELECT complete FROM preregistrations"))).scalar()
+        assert complete
+
+        # My appointment says so.
+        await chat.send("/menu")
+        [mine] = await chat.tap(t(lang, "menu_more.mine"))
+        assert shown(lang, "prereg.status_complete") in mine.content
+
+        # Staff: the agenda marks it complete and the CSV for the municipality desk has the family.
+        admin = fake.add_user(ADMIN, "Anna", lang)
+        group = fake.add_group(STAFF_CHAT, "Desk staff", members={ADMIN: "administrator"})
+        booked_day = await _booked_day(runtime)
+        await fake.send_text(admin, f"/agenda {booked_day.isoformat()}", chat=group)
+        agenda = await fake.wait_for_bot_message(group)
+        assert t(lang, "staff.prereg_done") in agenda.content
+        await fake.send_text(admin, f"/prereg_csv {booked_day.isoformat()}", chat=group)
+        sent = await fake.wait_for_bot_message(group, predicate=lambda m: m.document is not None)
+        assert sent.document is not None
+        rows = list(csv.reader(io.StringIO(sent.document.data.decode("utf-8-sig"))))
+        assert len(rows) == 4  # a header and three people
+        flat = " ".join(" ".join(r) for r in rows)
+        assert "Ødegaard" in flat and "李小龙" in flat and "PB000111" in flat
+        async with runtime.database.engine.connect() as conn:
+            audit = (await conn.execute(text("SELECT action, actor_id FROM audit_log"))).all()
+        assert ("prereg_csv", ADMIN) in [tuple(a) for a in audit]
+
+        # /mydata shows it to the user; /delete erases it and frees the places.
+        replies = await chat.send("/mydata")
+        assert "Ødegaard" in replies[0].content
+        files = [m for m in replies if m.document is not None]
+        assert files and b"XK9912345" in files[0].document.data  # type: ignore[union-attr]
+        await chat.send("/delete")
+        [done] = await chat.tap(t(lang, "privacy.delete_yes"))
+        assert done.content == shown(lang, "privacy.deleted", bookings=1)
+        async with runtime.database.engine.connect() as conn:
+            for table in ("bookings", "preregistrations", "eligibility_results", "recent_messages"):
+                count = (await conn.execute(text(f"SELECT COUNT(*) FROM {table}"))).scalar()
+                assert count == 0, table
+            used = (
+                await conn.execute(text("SELECT COALESCE(SUM(used), 0) FROM slot_usage"))
+            ).scalar()
+        assert used == 0
+        await fake.wait_until_idle(timeout=20)
+
+
+async def _booked_day(runtime: Runtime) -> date:
+    async with runtime.database.engine.connect() as conn:
+        value = (await conn.execute(text("SELECT day FROM bookings"))).scalar_one()
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
