@@ -16,6 +16,7 @@ from bot.app import Runtime, build_runtime, running
 from bot.domain.countries import country_name
 from bot.domain.prereg_fields import FIELDS, fields_for
 from bot.fakebotapi import FakeBotApi
+from bot.storage.unit_of_work import UnitOfWork
 from tests.e2e.conftest import Chat, bot_settings
 from tests.e2e.prereg_answers import FAMILY, MAIN, ZOE
 from tests.e2e.test_booking import become_eligible, book_first_free, t
@@ -89,7 +90,9 @@ async def test_a_family_of_three_pre_registers_with_corrections_and_a_restart(
                 assert question(lang, key) in again.content
                 assert problem.content != again.content
             if key == "document_number":  # a question in the middle is answered, then resumed
-                replies = await chat.send("what is a BSN number?" if lang == "en" else "wat is een BSN nummer?")
+                replies = await chat.send(
+                    "what is a BSN number?" if lang == "en" else "wat is een BSN nummer?"
+                )
                 assert "BSN" in replies[0].content
                 assert question(lang, key) in replies[-1].content
             await answer(chat, lang, key, how, value, 0)
@@ -108,8 +111,22 @@ async def test_a_family_of_three_pre_registers_with_corrections_and_a_restart(
         assert question(other, "postcode") in chat.last.content
         await chat.send("/language")
         await chat.tap("🇳🇱 Nederlands" if lang == "nl" else "🇬🇧 English")
+        # Stop for now and come back later through My appointment: the same question.
+        await chat.tap(t(lang, "prereg.pause"))
+        await chat.send("/menu")
+        await chat.tap(t(lang, "menu_more.mine"))
+        await chat.tap(t(lang, "prereg.button_continue"))
+        assert question(lang, "postcode") in chat.last.content
         for key in main_fields[main_fields.index("postcode") :]:
             assert question(lang, key) in chat.last.content, (key, chat.last.content)
+            if key == "municipality":  # a forged choice outside the served area is refused
+                tap = await fake.forge_tap(chat.user, chat.last, "f:prereg:0.municipality:venlo")
+                await fake.wait_for_callback_answer(tap, timeout=20)
+                await fake.wait_until_idle(timeout=20)
+                assert question(lang, key) in chat.last.content
+                async with UnitOfWork(runtime.database) as uow:
+                    form = await uow.prereg.get(await _booking_id(runtime))
+                assert form is not None and "municipality" not in form.persons[0].answers
             await answer(chat, lang, key, *MAIN[key], 0)
 
         for index, (role, answers) in enumerate(FAMILY[1:], start=1):
@@ -175,6 +192,11 @@ async def test_a_family_of_three_pre_registers_with_corrections_and_a_restart(
             ).scalar()
         assert used == 0
         await fake.wait_until_idle(timeout=20)
+
+
+async def _booking_id(runtime: Runtime) -> int:
+    async with runtime.database.engine.connect() as conn:
+        return int((await conn.execute(text("SELECT id FROM bookings"))).scalar_one())
 
 
 async def _booked_day(runtime: Runtime) -> date:
