@@ -7,6 +7,7 @@ import logging
 import time
 import uuid
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from telegram import Bot
@@ -24,6 +25,9 @@ from bot.services import privacy
 from bot.services.clock import Clock
 from bot.storage.database import Database
 from bot.storage.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from bot.metrics import Metrics
 
 log = logging.getLogger(__name__)
 BATCH = 100
@@ -68,8 +72,16 @@ class _ChatPacer:
 class Dispatcher:
     """Claims due rows, renders them in the recipient's language and sends them once."""
 
-    def __init__(self, bot: Bot, database: Database, ctx: DialogContext, clock: Clock) -> None:
+    def __init__(
+        self,
+        bot: Bot,
+        database: Database,
+        ctx: DialogContext,
+        clock: Clock,
+        metrics: Metrics | None = None,
+    ) -> None:
         self.bot = bot
+        self._metrics = metrics
         self._database = database
         self._ctx = ctx
         self._clock = clock
@@ -78,6 +90,13 @@ class Dispatcher:
         self._pacer = _ChatPacer()
         self._sending = asyncio.Semaphore(CONCURRENT_SENDS)
         self.stats: dict[str, int] = {"sent": 0, "retry_after": 0, "forbidden": 0, "error": 0}
+
+    def _count(self, stat: str) -> None:
+        """Counts a send's outcome in the stats and in the Prometheus metrics."""
+        self.stats[stat] += 1
+        if self._metrics is not None:
+            outcome = {"sent": "ok", "retry_after": "429", "forbidden": "403"}.get(stat, "error")
+            self._metrics.observe_send("outbox", outcome)
 
     async def start(self) -> None:
         """Frees claims of a crashed process, schedules a wake-up for every pending row."""
@@ -96,6 +115,10 @@ class Dispatcher:
         for due in due_times:
             self.wake_at(due)
         await self.purge()
+
+    def scheduled(self, job_id: str) -> bool:
+        """Whether a recurring job is planned (for health checks and tests)."""
+        return self._scheduler is not None and self._scheduler.get_job(job_id) is not None
 
     async def purge(self) -> dict[str, int]:
         """Deletes personal data past its retention period (daily, and once at start)."""
@@ -161,28 +184,28 @@ class Dispatcher:
                     message.chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup(buttons)
                 )
             except RetryAfter as exc:
-                self.stats["retry_after"] += 1
+                self._count("retry_after")
                 wait = exc.retry_after
                 seconds = wait if isinstance(wait, (int, float)) else wait.total_seconds()
                 await self._retry(message, timedelta(seconds=float(seconds)), "429 retry after")
                 return
             except Forbidden:
-                self.stats["forbidden"] += 1
+                self._count("forbidden")
                 await self._finish(message, "undeliverable", "403 blocked")
                 return
             except BadRequest as exc:
-                self.stats["error"] += 1
+                self._count("error")
                 await self._finish(message, "failed", f"400 {exc.message}")
                 return
             except TelegramError as exc:  # 5xx and network errors: retried with backoff
-                self.stats["error"] += 1
+                self._count("error")
                 if message.attempts + 1 >= MAX_ATTEMPTS:
                     await self._finish(message, "failed", type(exc).__name__)
                 else:
                     backoff = timedelta(seconds=min(600, 5 * 2**message.attempts))
                     await self._retry(message, backoff, type(exc).__name__)
                 return
-            self.stats["sent"] += 1
+            self._count("sent")
             await self._finish(message, "sent")
 
     async def _finish(self, message: OutboxMessage, status: str, error: str = "") -> None:

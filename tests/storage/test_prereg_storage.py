@@ -10,7 +10,10 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy.engine import make_url
 
+from bot.chat.dispatcher import Dispatcher, rate_limited_bot
+from bot.dialogs.context import DialogContext
 from bot.domain.booking import BookedVisit, PartyMember
+from bot.services.clock import ManualClock
 from bot.storage.crypto import Cipher
 from bot.storage.database import Database
 from bot.storage.prereg import Person
@@ -152,3 +155,20 @@ async def test_purge_deletes_forms_of_visits_past_the_retention_period(
         assert await uow.prereg.get(old) is None
         assert await uow.prereg.get(recent) is not None
         assert await uow.recent.last(11, 5) == ["new text"]
+
+
+async def test_the_dispatcher_purges_at_start_and_schedules_a_daily_purge(
+    database: Database, ctx: DialogContext
+) -> None:
+    old = await _fill(database, user_id=12, day=date(2026, 10, 1))
+    recent = await _fill(database, user_id=13, day=date(2026, 11, 20))
+    clock = ManualClock(NOW)  # 1 December: the October visit is more than 30 days ago
+    dispatcher = Dispatcher(rate_limited_bot("1:TEST", "http://127.0.0.1:9"), database, ctx, clock)
+    await dispatcher.start()
+    try:
+        assert dispatcher.scheduled("purge")
+    finally:
+        await dispatcher.stop()
+    async with UnitOfWork(database) as uow:
+        assert await uow.prereg.get(old) is None
+        assert await uow.prereg.get(recent) is not None
