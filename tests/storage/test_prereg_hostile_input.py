@@ -1,6 +1,6 @@
-"""Thousands of random and hostile answers at every pre-registration field, through the real
-conversation service and database: never a crash, always a clear reply, and a rejected answer
-leaves the stored form exactly as it was."""
+"""Thousands of random and hostile answers at every pre-registration field, typed or as forged
+button data, through the real conversation service and database: never a crash, always a clear
+reply, and a rejected answer leaves the stored form exactly as it was."""
 
 from __future__ import annotations
 
@@ -99,14 +99,18 @@ class Rig:
         assert form is not None
         return [dict(p.answers) for p in form.persons]
 
-    async def answer(self, key: str, text: str) -> tuple[list[str], str]:
-        """Puts the dialog at the field, types the text; the replies and the handler."""
+    async def answer(self, key: str, text: str, *, tap: bool = False) -> tuple[list[str], str]:
+        """Puts the dialog at the field, types the text (or taps it as forged button data)."""
         async with UnitOfWork(self.database) as uow:
             dialog = Dialog().start("prereg", f"0.{key}", {"b": self.booking_id})
             await uow.dialogs.save(USER, USER, dialog, NOW)
             await uow.commit()
         self.update_id += 1
-        incoming = Incoming("text", USER, USER, self.update_id, text=text, first_name="Zoë")
+        if tap:
+            data = f"f:prereg:0.{key}:{text}"[:64]
+            incoming = Incoming("button", USER, USER, self.update_id, data=data, first_name="Zoë")
+        else:
+            incoming = Incoming("text", USER, USER, self.update_id, text=text, first_name="Zoë")
         outcome = await self.conversations.handle(incoming)
         return [str(r.text) for r in outcome.replies], outcome.handler
 
@@ -120,14 +124,14 @@ def test_hostile_answers_never_crash_and_never_change_what_is_stored(
     seen = {"accepted": 0, "rejected": 0}
 
     @settings(
-        max_examples=1500,
+        max_examples=2000,
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     )
-    @given(key=st.sampled_from(KEYS), text_=hostile_text())
-    def check(key: str, text_: str) -> None:
+    @given(key=st.sampled_from(KEYS), text_=hostile_text(), tap=st.booleans())
+    def check(key: str, text_: str, tap: bool) -> None:
         before = loop.run_until_complete(rig.form())
-        replies, handler = loop.run_until_complete(rig.answer(key, text_))
+        replies, handler = loop.run_until_complete(rig.answer(key, text_, tap=tap))
         after = loop.run_until_complete(rig.form())
         assert handler != "error" and replies, (key, text_)
         assert all(apology not in r for r in replies)
