@@ -16,6 +16,7 @@ from bot.settings import Settings
 
 SHELL_TOKEN = "100000:LOCAL-SHELL"
 QUIT = {"/quit", "/exit", ":q"}
+UPLOAD = "/upload "  # sends a file from disk, as a user attaching a document
 
 
 class Transcript:
@@ -138,8 +139,23 @@ async def _lines(script: str | None) -> AsyncIterator[str]:
                 source.close()
 
 
+def _read_upload(name: str) -> tuple[str, bytes] | None:
+    """The file's name and bytes, or None when there is no such file."""
+    path = Path(name).expanduser()
+    return (path.name, path.read_bytes()) if path.is_file() else None
+
+
 async def _act(fake: FakeBotApi, user: SimUser, transcript: Transcript, line: str) -> None:
-    """Taps a button when the line names one, otherwise sends the line as text."""
+    """Taps a button when the line names one, uploads with /upload PATH, else sends text."""
+    if line.startswith(UPLOAD):
+        upload = await asyncio.to_thread(_read_upload, line[len(UPLOAD) :].strip())
+        if upload is None:
+            print(f"(no such file: {line[len(UPLOAD) :].strip()})")
+            return
+        await fake.send_document(user, *upload)
+        with suppress(TimeoutError):
+            await fake.wait_for_bot_message(user, timeout=60)
+        return
     label = transcript.resolve(line.strip())
     if label is not None and transcript.choices is not None and transcript.choices.inline_keyboard:
         tap = await fake.tap(user, transcript.choices, label)
@@ -169,7 +185,7 @@ async def run_shell(settings: Settings, args: argparse.Namespace) -> int:
     if args.script is None:
         print(
             "onestop shell: type messages, pick buttons by number or label "
-            "(=LABEL for a label that is a number), /quit to leave."
+            "(=LABEL for a label that is a number), /upload PATH sends a file, /quit to leave."
         )
     try:
         async with running(build_runtime(local), "polling"):

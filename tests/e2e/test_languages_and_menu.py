@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from bot.app import Runtime
+from bot.dialogs.router import COMMANDS
 from bot.fakebotapi import FakeBotApi
 from tests.e2e.conftest import Chat
 
@@ -92,7 +93,10 @@ async def test_help_and_start_resume_the_flow_and_cancel_ends_it(
 async def test_commands_are_registered_in_both_languages(fake: FakeBotApi, bot: Runtime) -> None:
     dutch = dict(fake.commands(language_code="nl"))
     english = dict(fake.commands(language_code="en"))
-    assert set(dutch) == set(english) == {"start", "menu", "help", "language", "human", "cancel"}
+    assert set(dutch) == set(english) == set(COMMANDS)
+    assert {"start", "menu", "help", "language", "human", "cancel", "mydata", "delete"} <= set(
+        dutch
+    )
     assert dutch["cancel"] == "Stop waar je mee bezig bent"
     assert english["cancel"] == "Stop what you are doing"
     assert dict(fake.commands()) == english
