@@ -26,9 +26,7 @@ async def erase_user(
         await reminders.drop_all(uow, booking)
         freed, location_id = booking.day, booking.location_id
     counts = await uow.personal.erase(user_id, chat_id, now)
-    forget = getattr(getattr(uow, "hires", None), "forget_user", None)
-    if forget is not None:
-        counts["hires"] = await forget(user_id)
+    counts["hires"] = await uow.hires.forget_user(user_id)  # HR keeps only the status
     return counts, freed, location_id
 
 
@@ -37,7 +35,5 @@ async def purge(uow: UnitOfWork, today: date, after_days: int, now: datetime) ->
     cutoff_day = today - timedelta(days=after_days)
     cutoff = now - timedelta(days=after_days)
     counts = await uow.personal.purge(cutoff_day, cutoff)
-    purge_hires = getattr(getattr(uow, "hires", None), "purge_personal_data", None)
-    if purge_hires is not None:
-        counts["hires"] = await purge_hires(cutoff)
+    counts["hires"] = await uow.hires.purge_personal_data(cutoff)
     return counts
