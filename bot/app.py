@@ -20,6 +20,8 @@ from bot.chat.processor import PerChatUpdateProcessor
 from bot.chat.webhook import WebhookServer, webhook_path
 from bot.dialogs.context import DialogContext
 from bot.dialogs.router import route
+from bot.domain.countries import search_countries
+from bot.metrics import Metrics
 from bot.services.clock import Clock, SystemClock
 from bot.services.conversations import Conversations
 from bot.settings import Settings
@@ -44,6 +46,7 @@ class Runtime:
     application: Application  # type: ignore[type-arg]
     dispatcher: Dispatcher
     webhook: WebhookServer | None = None
+    metrics: Metrics | None = None  # this runtime's own registry, served at /metrics (webhook)
 
 
 def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
@@ -59,14 +62,16 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
         invite_valid_days=settings.invite_valid_days,
     )
     clock = clock or SystemClock()
+    search_countries("nl", "en")  # builds the CLDR country-name index now, not in a user's turn
     conversations = Conversations(database, ctx, clock, route)
+    metrics = Metrics(database, clock)
     api = settings.telegram_api_url
     application = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token)
         .base_url(f"{api}/bot")
         .base_file_url(f"{api}/file/bot")
-        .concurrent_updates(PerChatUpdateProcessor(256))
+        .concurrent_updates(PerChatUpdateProcessor(256, metrics))
         .build()
     )
     dispatcher = Dispatcher(
@@ -74,9 +79,10 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
         database,
         ctx,
         clock,
+        metrics,
     )
     install(application, conversations, settings.staff_chat_id, dispatcher.wake_at)
-    return Runtime(settings, database, ctx, conversations, application, dispatcher)
+    return Runtime(settings, database, ctx, conversations, application, dispatcher, metrics=metrics)
 
 
 @asynccontextmanager
@@ -97,6 +103,7 @@ async def running(runtime: Runtime, mode: Mode = "polling") -> AsyncIterator[Run
                 runtime.database,
                 secret=settings.webhook_secret,
                 path=webhook_path(settings.webhook_url),
+                metrics=runtime.metrics,
             )
             runtime.webhook.listen(settings.webhook_listen, settings.webhook_port)
             await application.bot.set_webhook(

@@ -26,7 +26,7 @@ from bot.domain.prereg_fields import (
     missing_fields,
     parse_answer,
 )
-from bot.domain.validators import Invalid
+from bot.domain.validators import Invalid, localised_params
 from bot.storage.prereg import Person, Preregistration
 
 FLOW = "prereg"
@@ -338,7 +338,7 @@ class PreregFlow:
         try:
             value = parse_answer(field, raw, self._rules(turn, booking))
         except Invalid as problem:
-            turn.say(turn.t(f"validation.{problem.key}", **problem.params))
+            turn.say(turn.t(f"validation.{problem.key}", **localised_params(problem, turn.lang)))
             self._ask(turn, booking, form, person, key)
             return
         answers = form.persons[person].answers
@@ -473,10 +473,11 @@ def _all_complete(form: Preregistration) -> bool:
 def form_checklist(turn: Turn, form: Preregistration) -> Markup:
     """The documents to bring, personalised by the answers."""
     persons = [(p.role, p.answers) for p in form.persons]
+    names = [person_name(turn, form, index) for index in range(len(form.persons))]
     lines: list[str] = [turn.t("prereg.checklist_title")]
     lines += [
         f"• {turn.t(f'checklist.{item.key}', **item.params)}"
-        for item in prereg_checklist(persons, turn.lang)
+        for item in prereg_checklist(persons, turn.lang, names)
     ]
     lines.append(f"<i>{turn.t('booking.checklist.source', url=CHECKLIST_SOURCE)}</i>")
     return Markup("\n".join(lines))

@@ -1,0 +1,201 @@
+"""The personalised checklist: which documents each person brings, following facts.md section 3."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from bot.content.catalog import Catalog, placeholders
+from bot.domain.checklist import ChecklistItem, needs_translation, prereg_checklist
+from tests.conftest import CONTENT
+
+Person = tuple[str, Mapping[str, object]]
+
+PRIYA: dict[str, object] = {
+    "given_names": "Priya",
+    "surname": "Sharma",
+    "birth_country": "IN",
+    "nationalities": ["IN"],
+    "civil_status": "married",
+    "document_type": "passport",
+    "housing": "rental",
+    "previous_country": "IN",
+}
+KENJI: dict[str, object] = {
+    "given_names": "Kenji",
+    "surname": "Sato",
+    "birth_country": "JP",
+    "nationalities": ["JP"],
+    "civil_status": "married",
+    "document_type": "passport",
+    "housing": "rental",
+}
+AIKO: dict[str, object] = {
+    "given_names": "Aiko",
+    "surname": "Sato",
+    "birth_country": "NL",
+    "nationalities": ["JP"],
+    "document_type": "passport",
+}
+
+
+def keys(items: list[ChecklistItem]) -> list[str]:
+    return [item.key for item in items]
+
+
+def find(items: list[ChecklistItem], key: str) -> list[dict[str, str]]:
+    return [item.params for item in items if item.key == key]
+
+
+def test_family_of_three() -> None:
+    items = prereg_checklist([("main", PRIYA), ("partner", KENJI), ("child", AIKO)], "en")
+    assert keys(items) == [
+        "id_passport",
+        "ind_document",
+        "id_passport",
+        "ind_document",
+        "id_passport",
+        "ind_document",
+        "birth_certificate",  # Priya, India: English is an official language, no translation
+        "birth_certificate",  # Kenji, Japan
+        "birth_certificate_translation",
+        "birth_certificate_nl",  # Aiko, born in the Netherlands
+        "marriage_certificate",
+        "housing_rental",
+    ]
+    assert find(items, "id_passport")[0] == {"name": "Priya Sharma"}
+    assert find(items, "birth_certificate") == [
+        {"name": "Priya Sharma", "country": "India"},
+        {"name": "Kenji Sato", "country": "Japan"},
+    ]
+    assert find(items, "birth_certificate_translation") == [{"name": "Kenji Sato"}]
+    assert find(items, "birth_certificate_nl") == [{"name": "Aiko Sato"}]
+
+
+def test_country_names_are_in_the_users_language() -> None:
+    items = prereg_checklist([("main", KENJI)], "nl")
+    assert find(items, "birth_certificate") == [{"name": "Kenji Sato", "country": "Japan"}]
+    german = {**KENJI, "birth_country": "DE"}
+    assert find(prereg_checklist([("main", german)], "nl"), "birth_certificate") == [
+        {"name": "Kenji Sato", "country": "Duitsland"}
+    ]
+
+
+def test_translation_depends_on_the_official_languages_of_the_birth_country() -> None:
+    for accepted in ("IN", "US", "BE", "CH", "MA", "CM", "AT", "SR", "CW", "NG"):
+        assert not needs_translation(accepted), accepted
+    for other in ("JP", "CN", "RU", "BR", "TR", "ES", "IT", "PL", "EG", "UA"):
+        assert needs_translation(other), other
+
+
+def test_eu_citizens_need_no_ind_document() -> None:
+    eu = {**KENJI, "nationalities": ["DE"]}
+    dual = {**KENJI, "nationalities": ["JP", "FR"]}
+    unknown = {**KENJI, "nationalities": []}
+    assert "ind_document" not in keys(prereg_checklist([("main", eu)], "en"))
+    assert "ind_document" not in keys(prereg_checklist([("main", dual)], "en"))
+    assert find(prereg_checklist([("main", unknown)], "en"), "ind_document_unless_eu") == [
+        {"name": "Kenji Sato"}
+    ]
+
+
+def test_identity_document_follows_the_answer() -> None:
+    card = {**KENJI, "document_type": "id_card"}
+    assert keys(prereg_checklist([("main", card)], "en"))[0] == "id_card"
+    assert keys(prereg_checklist([("main", {})], "en"))[0] == "id_document"
+
+
+def test_proof_of_housing_by_situation() -> None:
+    for housing, key in (
+        ("rental", "housing_rental"),
+        ("owner", "housing_purchase"),
+        ("main_occupant", "housing_consent"),
+    ):
+        person = {**KENJI, "housing": housing}
+        assert key in keys(prereg_checklist([("main", person)], "en"))
+    assert "housing_any" in keys(prereg_checklist([("main", {})], "en"))
+    mixed = [("main", KENJI), ("partner", {**KENJI, "housing": "main_occupant"})]
+    assert {"housing_rental", "housing_consent"} <= set(keys(prereg_checklist(mixed, "en")))
+
+
+def test_civil_status_documents() -> None:
+    partnership = {**KENJI, "civil_status": "registered_partnership"}
+    unmarried = {**KENJI, "civil_status": "unmarried"}
+    divorced = {**KENJI, "civil_status": "divorced"}
+    widowed = {**KENJI, "civil_status": "widowed"}
+    assert "marriage_certificate" in keys(prereg_checklist([("main", KENJI)], "en"))
+    assert "partnership_certificate" in keys(prereg_checklist([("main", partnership)], "en"))
+    couple = keys(prereg_checklist([("main", unmarried), ("partner", {})], "en"))
+    assert "marriage_or_partnership_certificate" in couple
+    together = keys(prereg_checklist([("main", unmarried), ("partner", unmarried)], "en"))
+    assert not {"marriage_certificate", "marriage_or_partnership_certificate"} & set(together)
+    alone = keys(prereg_checklist([("main", unmarried)], "en"))
+    assert not any("marriage" in key or "partnership" in key for key in alone)
+    assert find(prereg_checklist([("main", divorced)], "en"), "divorce_certificate") == [
+        {"name": "Kenji Sato"}
+    ]
+    assert find(prereg_checklist([("main", widowed)], "en"), "death_certificate") == [
+        {"name": "Kenji Sato"}
+    ]
+
+
+def test_birth_certificate_when_birth_country_unknown_or_netherlands() -> None:
+    unknown = prereg_checklist([("main", {"given_names": "Ana"})], "en")
+    assert find(unknown, "birth_certificate_if_abroad") == [{"name": "Ana"}]
+    dutch_born = prereg_checklist([("main", {**KENJI, "birth_country": "NL"})], "en")
+    assert not any(key.startswith("birth_certificate") for key in keys(dutch_born))
+
+
+def test_deregistration_from_the_caribbean_parts_of_the_kingdom() -> None:
+    for code, name in (("AW", "Aruba"), ("CW", "Curaçao"), ("SX", "Sint-Maarten")):
+        items = prereg_checklist([("main", {**KENJI, "previous_country": code})], "nl")
+        assert find(items, "deregistration") == [{"name": "Kenji Sato", "country": name}]
+    bes = prereg_checklist([("main", {**KENJI, "previous_country": "BQ"})], "en")
+    assert find(bes, "deregistration") == [
+        {"name": "Kenji Sato", "country": "Caribbean Netherlands"}
+    ]
+    assert "deregistration" not in keys(prereg_checklist([("main", PRIYA)], "en"))
+
+
+def test_names_fall_back_to_what_the_flow_calls_a_person() -> None:
+    persons: list[Person] = [("main", {}), ("partner", {"surname": "Sato"}), ("child", {})]
+    items = prereg_checklist(persons, "en", names=["You", "Your partner", "Child 1"])
+    assert [p["name"] for p in find(items, "id_document")] == ["You", "Your partner", "Child 1"]
+    items = prereg_checklist(persons, "en")
+    assert [p["name"] for p in find(items, "id_document")] == ["#1", "Sato", "#3"]
+
+
+def test_incomplete_or_odd_answers_never_break_it() -> None:
+    odd: dict[str, object] = {
+        "birth_country": "ZZ",
+        "nationalities": "XX",
+        "civil_status": 3,
+        "housing": None,
+        "previous_country": ["AW"],
+    }
+    items = prereg_checklist([("main", odd), ("child", {})], "en")
+    assert find(items, "birth_certificate")[0]["country"] == "ZZ"
+    assert prereg_checklist([], "en") == [ChecklistItem("housing_any", {})]
+
+
+def test_every_item_has_a_text_with_matching_placeholders() -> None:
+    catalog = Catalog.load(CONTENT)
+    everyone: list[list[Person]] = [
+        [("main", PRIYA), ("partner", KENJI), ("child", AIKO)],
+        [("main", {}), ("partner", {}), ("child", {})],
+        [("main", {**KENJI, "civil_status": "divorced", "previous_country": "CW"})],
+        [("main", {**KENJI, "civil_status": "widowed", "housing": "owner"})],
+        [("main", {**KENJI, "civil_status": "registered_partnership"})],
+        [("main", {**KENJI, "housing": "main_occupant", "document_type": "id_card"})],
+    ]
+    seen: set[str] = set()
+    for persons in everyone:
+        for lang in ("nl", "en"):
+            for item in prereg_checklist(persons, lang):
+                template = catalog.texts[lang][f"checklist.{item.key}"]
+                assert placeholders(template) == set(item.params), item
+                assert catalog.text(lang, f"checklist.{item.key}", **item.params)
+                seen.add(item.key)
+    defined = {
+        k.removeprefix("checklist.") for k in catalog.keys("en") if k.startswith("checklist.")
+    }
+    assert seen == defined
