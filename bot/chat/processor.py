@@ -7,13 +7,16 @@ import contextvars
 import logging
 import time
 from collections.abc import Awaitable
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
 from bot.chat.inputs import update_kind
+
+if TYPE_CHECKING:
+    from bot.metrics import Metrics
 
 log = logging.getLogger("bot.updates")
 
@@ -24,6 +27,7 @@ class UpdateRecord:
 
     handler: str = "none"
     outcome: str = "ignored"
+    sends: list[str] = field(default_factory=list)  # outcome of each reply sent (for metrics)
 
 
 CURRENT: contextvars.ContextVar[UpdateRecord | None] = contextvars.ContextVar(
@@ -47,8 +51,9 @@ class _ChatLock:
 class PerChatUpdateProcessor(BaseUpdateProcessor):
     """A chat's updates wait for each other; other chats go on in parallel."""
 
-    def __init__(self, max_concurrent_updates: int = 256) -> None:
+    def __init__(self, max_concurrent_updates: int = 256, metrics: Metrics | None = None) -> None:
         super().__init__(max_concurrent_updates)
+        self._metrics = metrics
         self._locks: dict[int, _ChatLock] = {}
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
@@ -74,7 +79,8 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
             await coroutine
         finally:
             CURRENT.reset(token)
-            duration_ms = (time.perf_counter() - started) * 1000
+            seconds = time.perf_counter() - started
+            duration_ms = seconds * 1000
             if isinstance(update, Update):
                 log.info(
                     "update id=%s kind=%s handler=%s duration_ms=%.1f outcome=%s",
@@ -84,6 +90,10 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
                     duration_ms,
                     record.outcome,
                 )
+                if self._metrics is not None:
+                    self._metrics.observe_update(
+                        update_kind(update), record.outcome, seconds, record.sends
+                    )
 
     async def initialize(self) -> None:
         """Nothing to allocate."""

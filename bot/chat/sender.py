@@ -10,6 +10,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile,
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
+from bot.chat.processor import current_record
 from bot.dialogs.turn import Incoming, Keyboard, Reply
 from bot.services.conversations import Outcome
 
@@ -103,6 +104,7 @@ async def _send(bot: Bot, incoming: Incoming, reply: Reply) -> tuple[int, int | 
                     reply_parameters=replying,
                     message_thread_id=thread,
                 )
+                _note("ok")
                 return copied.message_id, thread
             if reply.document is not None:
                 await bot.send_document(
@@ -128,9 +130,12 @@ async def _send(bot: Bot, incoming: Incoming, reply: Reply) -> tuple[int, int | 
                     reply_parameters=replying,
                     message_thread_id=thread,
                 )
+                _note("ok")
                 return message.message_id, thread
+            _note("ok")
             return None
         except RetryAfter as exc:
+            _note("429")
             wait = (
                 exc.retry_after
                 if isinstance(exc.retry_after, (int, float))
@@ -141,12 +146,22 @@ async def _send(bot: Bot, incoming: Incoming, reply: Reply) -> tuple[int, int | 
                 return None
             await asyncio.sleep(wait)
         except Forbidden:
+            _note("403")
             log.info("send_refused reason=forbidden chat_kind=%s", _chat_kind(chat_id))
             return None
         except BadRequest as exc:
+            _note("error")
             log.warning("send_rejected reason=%s", exc.message)
             return None
+        except TelegramError:
+            _note("error")
+            raise
     return None
+
+
+def _note(outcome: str) -> None:
+    """Tells the update's record how a send went (ok, 429, 403, error), for the metrics."""
+    current_record().sends.append(outcome)
 
 
 async def _safely(call: object) -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import hmac
 import json
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from prometheus_client import CONTENT_TYPE_LATEST
 from telegram import Update
 from telegram.ext import Application
 from tornado.httpserver import HTTPServer
@@ -16,6 +17,9 @@ from tornado.web import Application as WebApplication
 from tornado.web import RequestHandler
 
 from bot.storage.database import Database
+
+if TYPE_CHECKING:
+    from bot.metrics import Metrics
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -58,6 +62,18 @@ class _HealthHandler(RequestHandler):
         self.finish(json.dumps({"status": "ok" if healthy else "database unreachable"}))
 
 
+class _MetricsHandler(RequestHandler):
+    """The Prometheus text format; the outbox and ticket gauges are read at each scrape."""
+
+    def initialize(self, metrics: Metrics) -> None:
+        self.metrics = metrics
+
+    async def get(self) -> None:
+        body = await self.metrics.exposition()
+        self.set_header("Content-Type", CONTENT_TYPE_LATEST)
+        self.finish(body)
+
+
 def webhook_path(webhook_url: str) -> str:
     """The path Telegram posts to, taken from WEBHOOK_URL."""
     path = urlsplit(webhook_url).path
@@ -68,12 +84,19 @@ class WebhookServer:
     """Owns the tornado server in webhook mode."""
 
     def __init__(
-        self, application: BotApplication, database: Database, *, secret: str, path: str
+        self,
+        application: BotApplication,
+        database: Database,
+        *,
+        secret: str,
+        path: str,
+        metrics: Metrics | None = None,
     ) -> None:
         web = WebApplication(
             [
                 (path, _UpdateHandler, {"bot_application": application, "secret": secret}),
                 ("/healthz", _HealthHandler, {"database": database}),
+                *([("/metrics", _MetricsHandler, {"metrics": metrics})] if metrics else []),
             ]
         )
         self._server = HTTPServer(web, xheaders=True)

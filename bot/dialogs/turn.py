@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
@@ -91,6 +92,8 @@ class Turn:
     clear_tapped_keyboard: bool = False
     handler: str = "unhandled"
     wakeups: list[datetime] = field(default_factory=list)
+    # Slow work that needs no transaction (drawing a report): run after the commit, before sending.
+    after_commit: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
     @property
     def lang(self) -> Language:

@@ -93,6 +93,8 @@ class Conversations:
             if incoming.update_id % 500 == 0:
                 await uow.updates.prune(now - UPDATE_MEMORY)
             await uow.commit()
+        for job in turn.after_commit:  # the database is free again while this runs
+            await job()
         return Outcome(
             tuple(turn.replies),
             turn.lang,

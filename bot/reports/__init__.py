@@ -1,0 +1,1 @@
+"""Pilot reports: aggregate figures, charts and a self-contained HTML page, never personal data."""
