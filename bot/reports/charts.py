@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from bot.reports.view import Fact, ReportView, Section, Series
 
@@ -90,7 +91,12 @@ def _facts_panel(ax: Axes, facts: Sequence[Fact]) -> None:
     for row, fact in enumerate(facts):
         y = 1.0 - row / max(lines, 1)
         ax.text(
-            0.0, y, textwrap.shorten(fact.label, 44), fontsize=10, va="top", transform=ax.transAxes
+            0.0,
+            y,
+            textwrap.shorten(fact.label.split(" (")[0], 44),  # the HTML has the full wording
+            fontsize=10,
+            va="top",
+            transform=ax.transAxes,
         )
         ax.text(
             1.0,
@@ -130,6 +136,7 @@ def _draw(ax: Axes, series: Series, view: ReportView) -> None:
         ax.set_yticks(positions, labels, fontsize=8.5)
         ax.invert_yaxis()
         ax.set_xlim(0, top * 1.25)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # counts: no 0.2 ticks
         ax.set_xlabel(view.count_label, fontsize=9)
         for pos, height, text, mark in zip(
             positions, heights, series.texts, series.marks, strict=True
@@ -153,6 +160,7 @@ def _draw(ax: Axes, series: Series, view: ReportView) -> None:
         ha="right" if rotate else "center",
     )
     ax.set_ylim(0, top * 1.22)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel(view.count_label, fontsize=9)
     for pos, height, text, mark in zip(positions, heights, series.texts, series.marks, strict=True):
         ax.text(
