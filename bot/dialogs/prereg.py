@@ -205,6 +205,7 @@ class PreregFlow:
             return
         if form is None:
             persons = [Person(member.role) for member in booking.party]
+            persons[0].answers.update(await self._from_employer(turn, booking))
             form = await turn.uow.prereg.create(
                 booking.id, turn.incoming.user_id, persons, turn.now
             )
@@ -213,6 +214,26 @@ class PreregFlow:
         step = _step(*first[0]) if first else "review"
         turn.dialog = turn.dialog.advance(step)
         await self.prompt(turn)
+
+    async def _from_employer(self, turn: Turn, booking: Booking) -> dict[str, object]:
+        """What HR (and the hire) already gave, where it passes this form's own checks."""
+        hire = await turn.uow.hires.for_user(turn.incoming.user_id)
+        if hire is None:
+            return {}
+        known = {
+            "email": hire.email,
+            "phone": hire.phone,
+            "municipality": hire.municipality,
+            "arrival_date": hire.arrival_date.isoformat(),
+        }
+        rules = self._rules(turn, booking)
+        answers: dict[str, object] = {}
+        for key, raw in known.items():
+            try:
+                answers[key] = parse_answer(FIELDS[key], raw, rules) if raw else None
+            except Invalid:
+                continue
+        return {key: value for key, value in answers.items() if value}
 
     def _ask(
         self, turn: Turn, booking: Booking, form: Preregistration, person: int, key: str

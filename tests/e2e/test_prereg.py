@@ -203,3 +203,50 @@ async def _booked_day(runtime: Runtime) -> date:
     async with runtime.database.engine.connect() as conn:
         value = (await conn.execute(text("SELECT day FROM bookings"))).scalar_one()
     return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+async def test_a_hire_finds_what_hr_entered_already_in_the_form(
+    fake: FakeBotApi, database_url: str
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from bot.domain.hires import HireDraft
+    from bot.domain.invites import new_token, token_hash
+
+    runtime = await start_bot(fake, database_url)
+    async with running(runtime, "polling"):
+        token, now = new_token(), datetime.now(UTC)
+        async with UnitOfWork(runtime.database) as uow:
+            await uow.hires.create(
+                HireDraft(
+                    "Zoë Ødegaard",
+                    "zoe@example.org",
+                    "+31612345678",
+                    (now + timedelta(days=20)).date(),
+                    "hsm",
+                    "maastricht",
+                    0,
+                    "en",
+                ),
+                kvk="10000001",
+                created_by=7,
+                token_hash=token_hash(token),
+                expires_at=now + timedelta(days=30),
+                now=now,
+            )
+            await uow.commit()
+        chat = Chat(fake, fake.add_user(6102, "Zoë", "en"))
+        await chat.send(f"/start {token}")
+        await chat.tap(t("en", "hr.invite.all_correct"))
+        await chat.tap(t("en", "eligibility.book"))
+        await book_first_free(chat, "en")
+        await chat.tap(t("en", "prereg.button_start"))
+        await chat.tap(t("en", "prereg.consent_yes"))
+        async with UnitOfWork(runtime.database) as uow:
+            form = await uow.prereg.get(await _booking_id(runtime))
+        assert form is not None
+        answers = form.persons[0].answers
+        assert answers["email"] == "zoe@example.org" and answers["phone"] == "+31612345678"
+        assert answers["municipality"] == "maastricht"
+        assert "surname" not in answers  # HR's one name field is not split into passport names
+        await fake.wait_until_idle(timeout=20)
