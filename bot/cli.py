@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from bot.logs import setup_logging
+from bot.reports import cli as report_cli
 from bot.settings import Settings, SettingsError, load_settings
 
 EXIT_BAD_SETTINGS = 2
@@ -50,6 +51,7 @@ def _parser() -> argparse.ArgumentParser:
         "--taken-on", default="", help="date the register was published (default: today)"
     )
     sponsor_import.add_argument("--source", default=None, help="where the register came from")
+    report_cli.add_parser(commands)
     return parser
 
 
@@ -95,6 +97,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     elif args.command == "sponsors":
         settings = _settings(require_token=False)
         _import_sponsors(settings, args.file, args.taken_on, args.source)
+    elif args.command == "report":
+        report_cli.run(_settings(require_token=False), args)
 
 
 async def _migrate(settings: Settings) -> None:

@@ -187,8 +187,8 @@ def _decode(content: bytes) -> str:
 
 
 def _delimiter(text: str) -> str:
-    """The separator of the header line: ';' (Dutch Excel), ',' or tab, whichever occurs most."""
-    first = text.split("\n", 1)[0]
+    """The separator of the first line with text: ';' (Dutch Excel), ',' or tab, the most used."""
+    first = next((line for line in text.splitlines() if line.strip(" \t,;")), "")
     counts = {sep: first.count(sep) for sep in (",", ";", "\t")}
     best = max(counts, key=lambda sep: counts[sep])
     return best if counts[best] else ","

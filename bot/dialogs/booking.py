@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, get_day_names
 
 from bot.content.catalog import LOCALES, Catalog, Markup, escape, format_clock, format_day
+from bot.dialogs.hr_notify import hire_booked
 from bot.dialogs.ics import booking_calendar
 from bot.dialogs.keyboards import BACK, flow_data, grid
 from bot.dialogs.menu import menu_button
@@ -383,6 +384,7 @@ class BookingFlow:
         turn.wakeups += await reminders.plan_visit(
             turn.uow, booking, location, turn.ctx.reminders, turn.now
         )
+        await hire_booked(turn, booking)
         turn.clear_tapped_keyboard = True
         turn.dialog = turn.dialog.end()
         details = describe(turn, booking.day, booking.visits, location)

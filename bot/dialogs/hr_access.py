@@ -7,8 +7,10 @@ from datetime import datetime
 from bot.content.catalog import Markup, format_day
 from bot.dialogs.menu import menu_button
 from bot.dialogs.turn import Button, Keyboard, Turn
-from bot.domain.hr import HrAccount
-from bot.domain.invites import invite_link
+from bot.domain.hires import HireDraft
+from bot.domain.hr import Hire, HrAccount
+from bot.domain.invites import expiry, invite_link, new_token, token_hash
+from bot.domain.language import Language
 
 
 def organisation(turn: Turn, kvk: str) -> str:
@@ -19,25 +21,32 @@ def organisation(turn: Turn, kvk: str) -> str:
 async def approved_account(turn: Turn) -> HrAccount | None:
     """The user's HR account if it is approved now; otherwise refuses and leaves any HR flow."""
     account = await turn.uow.hr_accounts.get(turn.incoming.user_id)
-    if account is not None and account.approved:
+    recognised = account is not None and turn.ctx.sponsors.lookup(account.kvk) is not None
+    if account is not None and account.approved and recognised:
         return account
     if turn.dialog.flow in ("hrn", "hru"):
         turn.dialog = turn.dialog.end()
+    key = "hr.home.not_recognised" if account is not None and account.approved else "hr.home.not_hr"
     if turn.incoming.kind == "button":
-        turn.toast = turn.label("hr.home.not_hr")
-    turn.say(turn.t("hr.home.not_hr"), ((menu_button(turn),),))
+        turn.toast = turn.label(key + "_toast")
+    turn.say(turn.t(key, kvk=account.kvk if account else ""), ((menu_button(turn),),))
     return None
 
 
-def home_keyboard(turn: Turn, account: HrAccount) -> Keyboard:
-    """What approved HR can do."""
+def home_keyboard(turn: Turn, account: HrAccount, lang: Language | None = None) -> Keyboard:
+    """What approved HR can do, labelled in `lang` (default: the user's language)."""
+    lang = lang or turn.lang
+
+    def label(key: str) -> str:
+        return turn.ctx.catalog.plain(lang, key)
+
     notify = "hr.home.notify_on" if account.notify else "hr.home.notify_off"
     return (
-        (Button(turn.label("hr.home.register"), "hr:reg"),),
-        (Button(turn.label("hr.home.upload"), "hr:up"),),
-        (Button(turn.label("hr.home.hires"), "hr:ls:0"),),
-        (Button(turn.label(notify), f"hr:ntf:{0 if account.notify else 1}"),),
-        (menu_button(turn),),
+        (Button(label("hr.home.register"), "hr:reg"),),
+        (Button(label("hr.home.upload"), "hr:up"),),
+        (Button(label("hr.home.hires"), "hr:ls"),),
+        (Button(label(notify), f"hr:ntf:{0 if account.notify else 1}"),),
+        (Button(label("menu.back_to_menu"), "m:menu"),),
     )
 
 
@@ -57,3 +66,17 @@ def link_text(turn: Turn, key: str, name: str, token: str, expires_at: datetime)
         link=invite_link(turn.ctx.bot_username, token),
         date=format_day(expires_at.astimezone(turn.ctx.zone).date(), turn.lang),
     )
+
+
+async def register_hire(turn: Turn, account: HrAccount, draft: HireDraft) -> tuple[Hire, str]:
+    """Stores a hire for the account's sponsor; the token leaves only in this turn's reply."""
+    token = new_token()
+    hire = await turn.uow.hires.create(
+        draft,
+        kvk=account.kvk,
+        created_by=account.user_id,
+        token_hash=token_hash(token),
+        expires_at=expiry(turn.now, turn.ctx.invite_valid_days),
+        now=turn.now,
+    )
+    return hire, token

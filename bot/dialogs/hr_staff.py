@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.content.catalog import Markup, format_day
 from bot.dialogs.handoff import is_staff
 from bot.dialogs.hr_access import home_keyboard, organisation
-from bot.dialogs.turn import Button, Keyboard, Turn
+from bot.dialogs.turn import Button, Turn
 from bot.domain.hr import AccountStatus, HrAccount
 
 HR_STAFF_COMMANDS = ("hr_accounts", "hr_revoke")
@@ -41,10 +41,11 @@ async def hr_staff_button(turn: Turn, rest: str) -> None:
         turn.toast = turn.label("handoff.staff.not_staff")
         return
     action, _, user = rest.partition(":")
+    user, _, origin = user.partition(":")  # ":l": tapped under /hr_accounts, not the request
     if action not in ACTIONS or not user.isdigit():
         turn.toast = turn.label("errors.stale_button")
         return
-    await _decide(turn, action, int(user), edit=action != "rv")
+    await _decide(turn, action, int(user), edit=action != "rv" and origin != "l")
 
 
 async def _decide(turn: Turn, action: str, user_id: int, *, edit: bool) -> None:
@@ -66,46 +67,22 @@ async def _decide(turn: Turn, action: str, user_id: int, *, edit: bool) -> None:
     await turn.uow.audit.record(turn.incoming.user_id, f"hr_{status}", f"hr:{user_id}", turn.now)
     staff_name = turn.incoming.first_name or str(turn.incoming.user_id)
     org = organisation(turn, account.kvk)
-    if edit:
-        request = _request_text(turn, account)
-        outcome = turn.t(f"hr.staff.{status}", staff=staff_name)
-        turn.say(Markup(f"{request}\n\n{outcome}"), edit=True)
-    else:
-        turn.say(turn.t("hr.staff.revoked_line", user=user_id, organisation=org, staff=staff_name))
-    _tell_user(turn, account)
-
-
-def _request_text(turn: Turn, account: HrAccount) -> Markup:
-    lang = turn.ctx.default_language
-    return turn.ctx.catalog.text(
-        lang,
-        "hr.staff.request",
-        organisation=organisation(turn, account.kvk),
-        kvk=account.kvk,
-        name="",
-        user=account.user_id,
-        email=account.email,
+    outcome = turn.label(f"hr.staff.{status}", staff=staff_name)
+    text = turn.t(
+        "hr.staff.decided", organisation=org, kvk=account.kvk, user=user_id, outcome=outcome
     )
+    turn.say(text, edit=edit)  # the request itself shows who decided
+    _tell_user(turn, account)
 
 
 def _tell_user(turn: Turn, account: HrAccount) -> None:
     """The HR user hears the decision in their own language."""
     lang = account.language
-    catalog = turn.ctx.catalog
-    org = organisation(turn, account.kvk)
-    text = catalog.text(lang, f"hr.decision.{account.status}", organisation=org)
-    buttons: Keyboard = ()
-    if account.status == "approved":
-        label_turn = _as_language(turn, account)
-        buttons = home_keyboard(label_turn, account)
+    text = turn.ctx.catalog.text(
+        lang, f"hr.decision.{account.status}", organisation=organisation(turn, account.kvk)
+    )
+    buttons = home_keyboard(turn, account, lang) if account.status == "approved" else ()
     turn.tell(account.chat_id, text, buttons)
-
-
-def _as_language(turn: Turn, account: HrAccount) -> Turn:
-    """A view of the turn that labels buttons in the HR user's language."""
-    from dataclasses import replace
-
-    return replace(turn, profile=replace(turn.profile, language=account.language), replies=[])
 
 
 async def _list(turn: Turn) -> None:
@@ -133,10 +110,10 @@ async def _list(turn: Turn) -> None:
         if account.status == "pending":
             rows.append(
                 (
-                    Button(turn.label("hr.staff.approve_user", user=uid), f"hs:ok:{uid}"),
-                    Button(turn.label("hr.staff.reject_user", user=uid), f"hs:no:{uid}"),
+                    Button(turn.label("hr.staff.approve_user", user=uid), f"hs:ok:{uid}:l"),
+                    Button(turn.label("hr.staff.reject_user", user=uid), f"hs:no:{uid}:l"),
                 )
             )
         elif account.status == "approved":
-            rows.append((Button(turn.label("hr.staff.revoke", user=uid), f"hs:rv:{uid}"),))
+            rows.append((Button(turn.label("hr.staff.revoke", user=uid), f"hs:rv:{uid}:l"),))
     turn.say(Markup("\n".join(lines)), tuple(rows))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.dialogs.keyboards import grid
 from bot.dialogs.turn import Button, Keyboard, Turn
 
-MENU_ITEMS = ("elig", "book", "mine", "ask", "human", "lang", "help")
+MENU_ITEMS = ("elig", "book", "mine", "ask", "human", "hr", "lang", "help")
 LABEL_KEYS = {
     "human": "handoff.button",
     "elig": "menu.eligibility",
@@ -14,12 +14,14 @@ LABEL_KEYS = {
     "ask": "menu.ask",
     "lang": "menu.language",
     "help": "menu.help",
+    "hr": "hr.menu",
 }
 
 
 def menu_keyboard(turn: Turn) -> Keyboard:
     """The menu's buttons in the user's language."""
-    shown = [i for i in MENU_ITEMS if i != "human" or turn.ctx.staff_chat_id is not None]
+    staffed = turn.ctx.staff_chat_id is not None  # a person and HR approval need staff
+    shown = [i for i in MENU_ITEMS if i not in ("human", "hr") or staffed]
     buttons = [Button(turn.label(LABEL_KEYS[item]), f"m:{item}") for item in shown]
     return (*grid(buttons[:-2], 1), tuple(buttons[-2:]))  # language and help share the last row
 

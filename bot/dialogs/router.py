@@ -15,6 +15,17 @@ from bot.dialogs.handoff import (
     staff_ticket_button,
     user_button,
 )
+from bot.dialogs.hr import (
+    HR_COMMANDS,
+    HR_FLOWS,
+    hr_button,
+    hr_command,
+    hr_entry,
+    hr_staff_button,
+    is_upload,
+    on_upload,
+    start_with_invite,
+)
 from bot.dialogs.keyboards import parse_flow_data
 from bot.dialogs.menu import show_menu
 from bot.dialogs.prereg import PreregFlow
@@ -36,7 +47,9 @@ FLOWS: dict[str, Flow] = {
     BOOKING.name: BOOKING,
     HANDOFF.name: HANDOFF,
     PREREG.name: PREREG,
+    **HR_FLOWS,
 }
+UNRECORDED_FLOWS = {PREREG.name, *HR_FLOWS}  # typed answers are not kept as hand-off context
 COMMANDS = ("start", "menu", "help", "language", "human", "cancel", "mydata", "delete")
 LANGUAGE_NAMES: dict[Language, str] = {"nl": "🇳🇱 Nederlands", "en": "🇬🇧 English"}
 
@@ -54,6 +67,8 @@ async def route(turn: Turn) -> None:
             await staff_button(turn, data[3:])
         elif kind == "button" and data.startswith("tk:"):
             await staff_ticket_button(turn, data[3:])
+        elif kind == "button" and data.startswith("hs:"):
+            await hr_staff_button(turn, data[3:])
         elif kind in ("text", "document") and await staff_reply(turn):
             pass
         else:
@@ -63,12 +78,16 @@ async def route(turn: Turn) -> None:
         await staff_command(turn)
     elif kind == "command" and turn.incoming.command in PREREG_COMMANDS:
         await prereg_command(turn)
+    elif kind == "command" and turn.incoming.command in HR_COMMANDS:
+        await hr_command(turn)
     elif kind == "command":
         await _command(turn)
     elif kind == "button":
         await _button(turn)
     elif kind == "text":
         await _text(turn)
+    elif is_upload(turn):
+        await on_upload(turn)
     elif kind == "document" and turn.dialog.flow == HANDOFF.name and await relay_from_user(turn):
         return
     else:
@@ -89,6 +108,8 @@ async def resume(turn: Turn) -> None:
 async def _command(turn: Turn) -> None:
     command = turn.incoming.command
     turn.handler = f"command:{command if command in COMMANDS else 'unknown'}"
+    if command == "start" and turn.incoming.args and await start_with_invite(turn):
+        return
     if command == "start":
         key = "start.welcome_back" if turn.dialog.active else "start.welcome"
         name = turn.incoming.first_name or "👋"
@@ -172,6 +193,10 @@ async def _button(turn: Turn) -> None:
         await PREREG.start(turn)
     elif prefix == "x":
         await on_delete_button(turn, rest)
+    elif prefix == "hr":
+        await hr_button(turn, rest)
+    elif prefix == "hs":
+        await hr_staff_button(turn, rest)
     elif prefix == "v" and rest[-2:] in (":y", ":n"):
         record_vote(turn, rest[:-2], rest.endswith(":y"))
     else:
@@ -198,6 +223,8 @@ async def _menu(turn: Turn, item: str) -> None:
         await show_mine(turn)
     elif item == "prereg":
         await PREREG.start(turn)
+    elif item == "hr":
+        await hr_entry(turn)
     else:
         await _stale(turn)
 
@@ -220,9 +247,10 @@ async def _stale(turn: Turn) -> None:
 
 
 async def _text(turn: Turn) -> None:
-    await turn.uow.recent.add(
-        turn.incoming.chat_id, turn.incoming.text, turn.now, turn.ctx.handoff.recent_messages
-    )
+    if turn.dialog.flow not in UNRECORDED_FLOWS:  # answers there are personal data
+        await turn.uow.recent.add(
+            turn.incoming.chat_id, turn.incoming.text, turn.now, turn.ctx.handoff.recent_messages
+        )
     flow = FLOWS.get(turn.dialog.flow or "")
     if flow is not None and turn.dialog.active:
         turn.handler = f"flow:{flow.name}"

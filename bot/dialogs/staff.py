@@ -6,15 +6,27 @@ from datetime import date
 
 from bot.content.catalog import Markup, format_clock, format_day
 from bot.dialogs.handoff import is_staff
+from bot.dialogs.hr_notify import hire_bsn_issued
+from bot.dialogs.hr_staff import HR_STAFF_COMMANDS, hr_staff_command
 from bot.dialogs.turn import Button, Keyboard, Turn
 from bot.domain.booking import Booking, normalise_reference
 from bot.domain.dates import parse_staff_date
 from bot.domain.locations import Location
 from bot.domain.reminders import bsn_due_date
+from bot.reports.chat import report_command
 from bot.services import booking as booking_service
 from bot.services import reminders
 
-STAFF_COMMANDS = ("agenda", "close", "bsn_issued", "staff", "staff_add", "staff_remove")
+STAFF_COMMANDS = (
+    "agenda",
+    "close",
+    "bsn_issued",
+    "staff",
+    "staff_add",
+    "staff_remove",
+    "report",
+    *HR_STAFF_COMMANDS,
+)
 MAX_CLOSURE_DAYS = 62
 
 
@@ -45,6 +57,10 @@ async def staff_command(turn: Turn) -> None:
             turn.say(turn.t("reminders.staff.usage_bsn"))
             return
         await _mark(turn, "bsn", reference)
+    elif turn.incoming.command in HR_STAFF_COMMANDS:
+        await hr_staff_command(turn)
+    elif turn.incoming.command == "report":
+        await report_command(turn)
 
 
 async def _manage_staff(turn: Turn) -> None:
@@ -126,6 +142,7 @@ async def _mark(turn: Turn, action: str, reference: str) -> None:
             turn.uow, booking, location, settings, turn.now
         )
         text = turn.t("reminders.staff.marked_issued", reference=reference, name=name)
+        await hire_bsn_issued(turn, changed)
     turn.wakeups += wakes
     turn.say(text)
 

@@ -50,7 +50,6 @@ EXAMPLE_EMAIL = "alex.example@example.com"
 NAME_MAX_LENGTH = 100
 MAX_FAMILY_MEMBERS = 9
 ARRIVAL_PAST_DAYS = 30
-ARRIVAL_FUTURE_DAYS = 366
 
 
 class MunicipalityLike(Protocol):
@@ -107,8 +106,12 @@ def _fold(text: str) -> str:
 
 
 def arrival_window(today: date) -> tuple[date, date]:
-    """The earliest and latest expected arrival date accepted today."""
-    return today - timedelta(days=ARRIVAL_PAST_DAYS), today + timedelta(days=ARRIVAL_FUTURE_DAYS)
+    """The earliest and latest expected arrival date accepted today: 30 days back, a year ahead."""
+    try:
+        latest = today.replace(year=today.year + 1)
+    except ValueError:  # 29 February
+        latest = today.replace(year=today.year + 1, day=28)
+    return today - timedelta(days=ARRIVAL_PAST_DAYS), latest
 
 
 def _check_arrival(raw: str, today: date) -> date:
@@ -132,10 +135,13 @@ def _check_arrival(raw: str, today: date) -> date:
 def _check_phone(raw: str) -> str:
     try:
         return check_phone(raw)
-    except Invalid:
+    except Invalid as error:
         # A spreadsheet turns +31612345678 into the number 31612345678: retry with the plus.
         if raw.isascii() and raw.isdigit() and len(raw) >= 11:
-            return check_phone("+" + raw)
+            try:
+                return check_phone("+" + raw)
+            except Invalid:
+                raise error from None
         raise
 
 

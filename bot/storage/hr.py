@@ -349,7 +349,9 @@ class HireRepository:
 
     async def forget_user(self, user_id: int) -> int:
         """Erases the personal fields of the user's hires; the rows stay for HR's status."""
-        rows = (await self._session.scalars(select(HireRow).where(HireRow.user_id == user_id))).all()
+        rows = (
+            await self._session.scalars(select(HireRow).where(HireRow.user_id == user_id))
+        ).all()
         return self._erase(rows)
 
     async def purge_personal_data(self, older_than: datetime) -> int:

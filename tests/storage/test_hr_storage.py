@@ -203,7 +203,9 @@ async def test_purge_erases_expired_unopened_links_and_past_visits_only(
         assert await uow.hires.purge_personal_data(NOW - timedelta(days=30)) == 2
         await uow.commit()
     async with UnitOfWork(database) as uow:
-        erased = {o.hire.id for o in await uow.hires.page_for_sponsor(KVK_A, 0, 10) if o.hire.erased}
+        erased = {
+            o.hire.id for o in await uow.hires.page_for_sponsor(KVK_A, 0, 10) if o.hire.erased
+        }
         assert await uow.hires.purge_personal_data(NOW - timedelta(days=30)) == 0
     assert erased == {expired, visited}
     assert fresh not in erased and upcoming not in erased
