@@ -10,19 +10,12 @@ from bot.dialogs.hr_fields import BUTTON_COLUMNS, MORE, check, choices, column_l
 from bot.dialogs.keyboards import BACK, flow_data, grid
 from bot.dialogs.menu import menu_button
 from bot.dialogs.turn import Button, Turn
+from bot.domain.hires import HIRE_COLUMNS
 from bot.domain.hr import Hire
 from bot.domain.invites import is_token, token_hash
 
 FLOW = "inv"
-REVIEW_COLUMNS = (
-    "name",
-    "email",
-    "phone",
-    "arrival_date",
-    "route",
-    "municipality",
-    "family_members",
-)
+REVIEW_COLUMNS = tuple(c for c in HIRE_COLUMNS if c != "language")  # the hire's own choice
 FAMILY_OPTIONS = ("partner", "children", "partner_children", "none")
 OUTCOME = "one_stop_sponsor"  # eligibility established through the sponsor, not the check
 
