@@ -10,13 +10,14 @@ from datetime import date
 
 from babel.dates import format_date
 
-from bot.content.catalog import LOCALES, Markup, escape
+from bot.content.catalog import LOCALES, Catalog, Markup, escape
 from bot.dialogs.keyboards import BACK, flow_data, grid
 from bot.dialogs.menu import menu_button
 from bot.dialogs.turn import Button, Keyboard, Turn
 from bot.domain.booking import Booking
 from bot.domain.checklist import prereg_checklist
 from bot.domain.countries import country_name, search_countries
+from bot.domain.language import Language
 from bot.domain.prereg_fields import (
     FIELDS,
     Field,
@@ -58,14 +59,19 @@ def sequence(form: Preregistration) -> list[tuple[int, str]]:
 
 def person_name(turn: Turn, form: Preregistration, index: int) -> str:
     """The name given so far, else 'You', 'Your partner', 'Child 2'."""
+    return name_of(turn.ctx.catalog, turn.lang, form, index)
+
+
+def name_of(catalog: Catalog, lang: Language, form: Preregistration, index: int) -> str:
+    """person_name for messages rendered outside a turn (reminders)."""
     person = form.persons[index]
     names = [str(person.answers.get(k) or "") for k in ("given_names", "surname")]
     if any(names):
         return " ".join(n for n in names if n)
     if person.role == "child":
         number = sum(1 for p in form.persons[: index + 1] if p.role == "child")
-        return turn.label("prereg.person.child", number=number)
-    return turn.label(f"prereg.person.{person.role}")
+        return catalog.plain(lang, "prereg.person.child", number=number)
+    return catalog.plain(lang, f"prereg.person.{person.role}")
 
 
 def display(turn: Turn, field: Field, value: object) -> str:
@@ -491,14 +497,21 @@ def _all_complete(form: Preregistration) -> bool:
     return all(is_complete(p.answers, p.role) for p in form.persons)
 
 
+def form_items(catalog: Catalog, lang: Language, form: Preregistration) -> str:
+    """'• item' lines of the checklist the answers made personal."""
+    persons = [(p.role, p.answers) for p in form.persons]
+    names = [name_of(catalog, lang, form, index) for index in range(len(form.persons))]
+    return "\n".join(
+        f"• {catalog.text(lang, f'checklist.{item.key}', **item.params)}"
+        for item in prereg_checklist(persons, lang, names)
+    )
+
+
 def form_checklist(turn: Turn, form: Preregistration) -> Markup:
     """The documents to bring, personalised by the answers."""
-    persons = [(p.role, p.answers) for p in form.persons]
-    names = [person_name(turn, form, index) for index in range(len(form.persons))]
-    lines: list[str] = [turn.t("prereg.checklist_title")]
-    lines += [
-        f"• {turn.t(f'checklist.{item.key}', **item.params)}"
-        for item in prereg_checklist(persons, turn.lang, names)
+    lines: list[str] = [
+        turn.t("prereg.checklist_title"),
+        form_items(turn.ctx.catalog, turn.lang, form),
     ]
     lines.append(f"<i>{turn.t('booking.checklist.source', url=CHECKLIST_SOURCE)}</i>")
     return Markup("\n".join(lines))

@@ -7,11 +7,13 @@ from datetime import datetime
 from bot.content.catalog import Markup, escape, format_clock, format_day
 from bot.dialogs.booking import checklist_keys, itinerary_lines
 from bot.dialogs.context import DialogContext
+from bot.dialogs.prereg import form_items
 from bot.dialogs.turn import Button, Keyboard
 from bot.domain.booking import Booking
 from bot.domain.language import Language, parse_language
 from bot.domain.outbox import OutboxMessage
 from bot.domain.reminders import KINDS, bsn_due_date, insurance_deadline, still_makes_sense
+from bot.storage.prereg import Preregistration
 from bot.storage.unit_of_work import UnitOfWork
 
 Rendered = tuple[Markup, Keyboard]
@@ -36,7 +38,8 @@ async def render(
     if message.kind in ("bsn_due", "staff_bsn_overdue") and booking.bsn_issued_at is not None:
         return None
     lang = await _language(uow, ctx, message)
-    return _text(ctx, booking, message.kind, lang)
+    form = await uow.prereg.get(booking.id) if kind == "evening_before" else None
+    return _text(ctx, booking, message.kind, lang, form)
 
 
 async def _language(uow: UnitOfWork, ctx: DialogContext, message: OutboxMessage) -> Language:
@@ -48,7 +51,13 @@ async def _language(uow: UnitOfWork, ctx: DialogContext, message: OutboxMessage)
     return parse_language(message.language) or ctx.default_language
 
 
-def _text(ctx: DialogContext, booking: Booking, kind: str, lang: Language) -> Rendered:
+def _text(
+    ctx: DialogContext,
+    booking: Booking,
+    kind: str,
+    lang: Language,
+    form: Preregistration | None = None,
+) -> Rendered:
     catalog = ctx.catalog
     location = ctx.locations[booking.location_id]
     working_days = ctx.working_days[location.id]
@@ -62,10 +71,13 @@ def _text(ctx: DialogContext, booking: Booking, kind: str, lang: Language) -> Re
             itinerary=Markup(itinerary_lines(catalog, lang, booking.visits, location.timezone)),
             address=address,
         )
-        items = "\n".join(
-            f"• {catalog.text(lang, f'booking.checklist.{key}')}"
-            for key in checklist_keys(booking.party)
-        )
+        if form is not None:  # the checklist the pre-registration answers made personal
+            items = form_items(catalog, lang, form)
+        else:
+            items = "\n".join(
+                f"• {catalog.text(lang, f'booking.checklist.{key}')}"
+                for key in checklist_keys(booking.party)
+            )
         return Markup(f"{text}\n\n{catalog.text(lang, 'reminders.checklist_intro')}\n{items}"), ()
     if kind == "morning_of":
         first = booking.visits[0]

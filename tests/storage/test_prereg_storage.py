@@ -12,7 +12,9 @@ from sqlalchemy.engine import make_url
 
 from bot.chat.dispatcher import Dispatcher, rate_limited_bot
 from bot.dialogs.context import DialogContext
+from bot.dialogs.reminder_texts import render
 from bot.domain.booking import BookedVisit, PartyMember
+from bot.domain.outbox import OutboxMessage
 from bot.services.clock import ManualClock
 from bot.storage.crypto import Cipher
 from bot.storage.database import Database
@@ -172,3 +174,20 @@ async def test_the_dispatcher_purges_at_start_and_schedules_a_daily_purge(
     async with UnitOfWork(database) as uow:
         assert await uow.prereg.get(old) is None
         assert await uow.prereg.get(recent) is not None
+
+
+async def test_the_evening_reminder_carries_the_personal_checklist(
+    database: Database, ctx: DialogContext
+) -> None:
+    booking_id = await _fill(database, user_id=14, day=date(2026, 12, 2))
+    async with UnitOfWork(database) as uow:
+        form = await uow.prereg.get(booking_id)
+        assert form is not None
+        form.persons[0].answers.update({"given_names": "Yui", "birth_country": "JP"})
+        await uow.prereg.save(form, NOW)
+        message = OutboxMessage(1, 14, 14, booking_id, "evening_before", NOW, "en")
+        rendered = await render(uow, ctx, message, NOW)
+    assert rendered is not None
+    translation = ctx.catalog.plain("en", "checklist.birth_certificate_translation", name="")
+    assert translation.split("{name}")[0][:30] in str(rendered[0])
+    assert "Yui" in str(rendered[0])  # named per person, not the general list
