@@ -43,6 +43,7 @@ bench: $(STAMP) ## print the benchmark figures
 	$(PY) benchmarks/throughput.py
 	$(PY) benchmarks/faq_accuracy.py
 	$(PY) benchmarks/faq_latency.py
+	$(PY) benchmarks/forms_and_reports.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache shell-downloads
