@@ -7,7 +7,7 @@ from datetime import datetime
 from bot.content.catalog import Markup, format_day
 from bot.dialogs.menu import menu_button
 from bot.dialogs.turn import Button, Keyboard, Turn
-from bot.domain.hires import HireDraft
+from bot.domain.hires import Contact, HireDraft
 from bot.domain.hr import Hire, HrAccount
 from bot.domain.invites import expiry, invite_link, new_token, token_hash
 from bot.domain.language import Language
@@ -66,6 +66,11 @@ def link_text(turn: Turn, key: str, name: str, token: str, expires_at: datetime)
         link=invite_link(turn.ctx.bot_username, token),
         date=format_day(expires_at.astimezone(turn.ctx.zone).date(), turn.lang),
     )
+
+
+async def known_contacts(turn: Turn, account: HrAccount) -> list[Contact]:
+    """Who the sponsor registered already (name, e-mail, phone), to refuse a second time."""
+    return [(h.hr_name, h.email, h.phone) for h in await turn.uow.hires.registered(account.kvk)]
 
 
 async def register_hire(turn: Turn, account: HrAccount, draft: HireDraft) -> tuple[Hire, str]:

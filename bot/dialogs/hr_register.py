@@ -5,7 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.content.catalog import Markup
-from bot.dialogs.hr_access import approved_account, home_keyboard, link_text, register_hire
+from bot.dialogs.hr_access import (
+    approved_account,
+    home_keyboard,
+    known_contacts,
+    link_text,
+    register_hire,
+)
 from bot.dialogs.hr_fields import BUTTON_COLUMNS, MORE, check, choices, details
 from bot.dialogs.keyboards import BACK, flow_data
 from bot.dialogs.menu import menu_button
@@ -16,6 +22,7 @@ from bot.domain.hires import (
     HireDraft,
     check_hire_field,
     check_hire_row,
+    repeats,
 )
 from bot.domain.hr import HrAccount
 from bot.domain.validators import Invalid
@@ -143,8 +150,13 @@ class HireRegisterFlow:
                 turn.say(turn.t(problem.key, **problem.params))
             await self._review(turn)
             return
-        hire, token = await register_hire(turn, account, checked)
         turn.clear_tapped_keyboard = True
+        if repeats(checked, await known_contacts(turn, account)):
+            turn.dialog = turn.dialog.end()
+            turn.say(turn.t("hire_files.already_registered", name=checked.name))
+            turn.say(Markup(turn.t("hr.home.what_next")), home_keyboard(turn, account))
+            return
+        hire, token = await register_hire(turn, account, checked)
         turn.dialog = turn.dialog.end()
         turn.say(link_text(turn, "hr.register.created", hire.hr_name, token, hire.token_expires_at))
         turn.say(Markup(turn.t("hr.home.what_next")), home_keyboard(turn, account))

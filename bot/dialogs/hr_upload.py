@@ -18,10 +18,15 @@ from bot.content.hire_files import (
     template_xlsx,
     upload_error_text,
 )
-from bot.dialogs.hr_access import approved_account, home_keyboard, register_hire
+from bot.dialogs.hr_access import (
+    approved_account,
+    home_keyboard,
+    known_contacts,
+    register_hire,
+)
 from bot.dialogs.menu import menu_button
 from bot.dialogs.turn import Document, Turn
-from bot.domain.hires import HireDraft, RowProblem, check_hire_row
+from bot.domain.hires import HireDraft, RowProblem, check_hire_row, repeats
 from bot.domain.hr import Hire
 from bot.domain.invites import invite_link
 
@@ -113,13 +118,18 @@ class HireUploadFlow:
             return
         problems: list[RowProblem] = []
         created: list[tuple[int, Hire, str]] = []
+        known = await known_contacts(turn, account)
         for row, values in rows:
             checked = check_hire_row(
                 values, row=row, today=turn.today, municipalities=turn.ctx.municipalities
             )
-            if isinstance(checked, HireDraft):
+            if isinstance(checked, HireDraft) and repeats(checked, known):
+                key = "hire_files.already_registered"
+                problems.append(RowProblem(row, "name", key, {"name": checked.name}))
+            elif isinstance(checked, HireDraft):
                 hire, token = await register_hire(turn, account, checked)
                 created.append((row, hire, token))
+                known.append((checked.name, checked.email, checked.phone))
             else:
                 problems.extend(checked)
         turn.dialog = turn.dialog.end()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Protocol
@@ -248,3 +248,18 @@ def check_hire_row(
         family_members=family,
         language="nl" if checked["language"] == "nl" else "en",
     )
+
+
+Contact = tuple[str, str, str]  # name, e-mail, phone of a registered hire
+
+
+def repeats(draft: HireDraft, known: Iterable[Contact]) -> bool:
+    """A second registration: the same name (ignoring case and accents) and e-mail or phone."""
+    name = _fold(draft.name)
+    for other, email, phone in known:
+        same_contact = (draft.email and draft.email == email) or (
+            draft.phone and draft.phone == phone
+        )
+        if same_contact and _fold(other) == name:
+            return True
+    return False

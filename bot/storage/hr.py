@@ -165,6 +165,11 @@ class HireRepository:
             erased=erased,
         )
 
+    async def registered(self, kvk: str) -> list[Hire]:
+        """The sponsor's hires that still have their data, to spot a second registration."""
+        rows = await self._session.scalars(select(HireRow).where(HireRow.kvk == kvk))
+        return [h for h in (self._hire(row) for row in rows) if not h.erased]
+
     async def create(
         self,
         draft: HireDraft,

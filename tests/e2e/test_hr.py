@@ -406,7 +406,14 @@ async def test_hr_of_one_sponsor_never_sees_or_changes_another_sponsors_hires(
     assert ORG_B in welcome.content
     # An HR account never opens its own sponsor's link (that would use it up).
     await bob.tap(t("nl", "hr.home.upload"))
-    [other_token] = links(await send_file(bob, "c.csv", upload_csv("nl", rows)))
+    again = await send_file(bob, "c.csv", upload_csv("nl", rows))
+    assert not links(again)  # Bram is registered already: no second hire, no second link
+    assert t("nl", "hire_files.already_registered", name="Bram Geheim")[:30] in " ".join(
+        m.content for m in again
+    )
+    second = [{**rows[0], "name": "Saskia Geheim", "email": "saskia@example.nl"}]
+    await bob.tap(t("nl", "hr.home.upload"))
+    [other_token] = links(await send_file(bob, "d.csv", upload_csv("nl", second)))
     [own] = await open_link(bob, other_token)
     assert own.content == t("nl", "hr.invite.own_hire")
 

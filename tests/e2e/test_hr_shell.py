@@ -131,14 +131,20 @@ async def test_hr_uploads_a_file_with_good_and_bad_rows_in_the_shell(
         "Name,E-mail,Phone,Arrival date,Residence route,Municipality,Family members,Language\n"
         f"Ana Costa,ana@example.org,,{arrival},hsm,Maastricht,1,en\n"
         f"Ben <b>Okafor</b>,ben@example,,{arrival},hsm,Maastricht,0,en\n"
-        f"Chen Wei,,+31 6 12345678,{arrival},researcher,Heerlen,0,nl\n",
+        f"Chen Wei,,+31 6 12345678,{arrival},researcher,Heerlen,0,nl\n"
+        f"ana costa,ana@example.org,,{arrival},hsm,Maastricht,1,en\n",  # Ana twice in one file
         encoding="utf-8",
     )
-    lines = ["/hr", label(lang, "hr.home.upload"), f"/upload {sheet}", "/hires", "/quit"]
+    upload = [label(lang, "hr.home.upload"), f"/upload {sheet}"]
+    lines = ["/hr", *upload, *upload, "/hires", "/quit"]  # the same file sent a second time
     output = await shell(tmp_path, lines, "--lang", lang)
-    templates = sorted(p.suffix for p in (tmp_path / "downloads").iterdir())
-    assert templates == [".csv", ".xlsx"]  # the templates the bot sent, saved by the shell
-    report = label(lang, "hr.upload.report", created=2, total=3, failed=1)
-    assert re.sub(r"<[^>]+>", "", report) in output
-    assert len(LINK.findall(output)) == 2  # a link for each valid row, none for the bad one
-    assert "Ana Costa" in output and "Chen Wei" in output
+    templates = {p.suffix for p in (tmp_path / "downloads").iterdir()}
+    assert templates == {".csv", ".xlsx"}  # the templates the bot sent, saved by the shell
+    first = label(lang, "hr.upload.report", created=2, total=4, failed=2)
+    assert re.sub(r"<[^>]+>", "", first) in output
+    again = label(lang, "hr.upload.report", created=0, total=4, failed=4)
+    assert re.sub(r"<[^>]+>", "", again) in output  # nobody is registered twice
+    twice = label(lang, "hire_files.already_registered", name="Ana Costa")
+    assert twice.split(" (")[0] in output
+    assert len(LINK.findall(output)) == 2  # a link for each new valid row, none for the others
+    assert "Chen Wei" in output

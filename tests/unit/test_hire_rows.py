@@ -307,3 +307,17 @@ def test_typed_answers_get_the_message_without_a_row() -> None:
 def test_user_text_in_problems_is_escaped() -> None:
     error = refused("municipality", "<b>Venlo</b>")
     assert "&lt;b&gt;Venlo&lt;/b&gt;" in invalid_text(CATALOG, "en", error)
+
+
+def test_a_second_registration_is_the_same_name_with_the_same_e_mail_or_phone() -> None:
+    from bot.domain.hires import repeats
+
+    draft = HireDraft(
+        "Zoë Ødegaard", "zoe@example.org", "", date(2027, 1, 4), "hsm", "maastricht", 0, "en"
+    )
+    assert repeats(draft, [("ZOE ØDEGAARD", "zoe@example.org", "")])  # case and accents aside
+    assert not repeats(draft, [("Zoë Ødegaard", "other@example.org", "")])  # another person
+    assert not repeats(draft, [("Zoë Berg", "zoe@example.org", "")])  # a shared mailbox
+    phone = HireDraft("Li Wei", "", "+31612345678", date(2027, 1, 4), "hsm", "heerlen", 0, "nl")
+    assert repeats(phone, [("Li Wei", "", "+31612345678")])
+    assert not repeats(phone, [("Li Wei", "", "")])  # no contact in common
