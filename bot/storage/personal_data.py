@@ -181,7 +181,8 @@ class PersonalData:
         return counts
 
     async def purge(self, visited_before: date, older_than: datetime) -> dict[str, int]:
-        """Scheduled deletion: forms of past visits, old message context, old ticket names."""
+        """Scheduled deletion: forms of past visits, old message context, old ticket names, and
+        the accounts of HR users refused or revoked long enough ago."""
         s = self._session
         past = select(BookingRow.id).where(BookingRow.day < visited_before).scalar_subquery()
         return {
@@ -192,6 +193,14 @@ class PersonalData:
             ),
             "messages": _rowcount(
                 await s.execute(delete(RecentMessageRow).where(RecentMessageRow.at < older_than))
+            ),
+            "hr_accounts": _rowcount(  # refused or revoked: the work e-mail is not needed
+                await s.execute(
+                    delete(HrAccountRow).where(
+                        HrAccountRow.status.in_(("rejected", "revoked")),
+                        HrAccountRow.decided_at < older_than,
+                    )
+                )
             ),
             "ticket_names": _rowcount(
                 await s.execute(

@@ -147,16 +147,26 @@ async def test_purge_deletes_forms_of_visits_past_the_retention_period(
 ) -> None:
     old = await _fill(database, user_id=10, day=date(2026, 10, 1))
     recent = await _fill(database, user_id=11, day=date(2026, 11, 20))
+    long_ago = NOW - timedelta(days=40)
     async with UnitOfWork(database) as uow:
-        await uow.recent.add(11, "old text", NOW - timedelta(days=40), 5)
+        await uow.recent.add(11, "old text", long_ago, 5)
         await uow.recent.add(11, "new text", NOW, 5)
+        for user, status, when in (
+            (21, "revoked", long_ago),  # purged: refused or revoked long enough ago
+            (22, "rejected", NOW),  # kept: decided recently
+            (23, "approved", long_ago),  # kept: in use
+        ):
+            await uow.hr_accounts.request(user, user, "10000001", f"hr{user}@x.example", "en", when)
+            await uow.hr_accounts.decide(user, status, 9, when, only_from=("pending",))
         counts = await uow.personal.purge(date(2026, 11, 1), NOW - timedelta(days=30))
         await uow.commit()
-    assert counts["forms"] == 1 and counts["messages"] == 1
+    assert counts["forms"] == 1 and counts["messages"] == 1 and counts["hr_accounts"] == 1
     async with UnitOfWork(database) as uow:
         assert await uow.prereg.get(old) is None
         assert await uow.prereg.get(recent) is not None
         assert await uow.recent.last(11, 5) == ["new text"]
+        assert await uow.hr_accounts.get(21) is None
+        assert await uow.hr_accounts.get(22) is not None and await uow.hr_accounts.get(23)
 
 
 async def test_the_dispatcher_purges_at_start_and_schedules_a_daily_purge(
