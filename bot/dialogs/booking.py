@@ -15,6 +15,7 @@ from bot.dialogs.hr_notify import hire_booked
 from bot.dialogs.ics import booking_calendar
 from bot.dialogs.keyboards import BACK, flow_data, grid
 from bot.dialogs.menu import menu_button
+from bot.dialogs.prereg import recheck_after_move
 from bot.dialogs.turn import Button, Document, Keyboard, Turn
 from bot.domain.booking import Booking, PartyMember, party_of
 from bot.domain.itinerary import Itinerary
@@ -392,6 +393,7 @@ class BookingFlow:
             done = turn.t("booking.mine.rescheduled", reference=booking.reference)
             turn.say(Markup(f"{done}\n\n{details}"))
             await notify_waitlist(turn, location, old.day)
+            await recheck_after_move(turn, booking)
         else:
             turn.say(
                 turn.t(

@@ -533,3 +533,23 @@ def prereg_button(turn: Turn, form: Preregistration | None) -> Keyboard:
     if form is not None and form.complete:
         key = "prereg.button_view"
     return ((Button(turn.label(key), "p:start"),),)
+
+
+async def recheck_after_move(turn: Turn, booking: Booking) -> None:
+    """A later appointment may fall after a document's expiry: reopen the form and say so."""
+    form = await turn.uow.prereg.get(booking.id)
+    if form is None:
+        return
+    expired = [
+        index
+        for index, person in enumerate(form.persons)
+        if str(person.answers.get("document_expiry") or "9999-12-31") < booking.day.isoformat()
+    ]
+    if not expired:
+        return
+    for index in expired:
+        form.persons[index].answers.pop("document_expiry", None)
+    form.complete = False
+    await turn.uow.prereg.save(form, turn.now)
+    names = ", ".join(person_name(turn, form, index) for index in expired)
+    turn.say(turn.t("prereg.document_expires", names=names), prereg_button(turn, form))

@@ -6,7 +6,7 @@ import csv
 import html
 import io
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Literal
 
 import pytest
@@ -25,6 +25,7 @@ pytestmark = pytest.mark.e2e
 STAFF_CHAT = -100777
 ADMIN = 9700
 Lang = Literal["en", "nl"]
+NOW_E2E = datetime.now(UTC)
 
 
 async def answer(chat: Chat, lang: Lang, key: str, how: str, value: str, person: int) -> None:
@@ -249,4 +250,35 @@ async def test_a_hire_finds_what_hr_entered_already_in_the_form(
         assert answers["email"] == "zoe@example.org" and answers["phone"] == "+31612345678"
         assert answers["municipality"] == "maastricht"
         assert "surname" not in answers  # HR's one name field is not split into passport names
+        await fake.wait_until_idle(timeout=20)
+
+
+async def test_moving_past_a_documents_expiry_reopens_that_question(
+    fake: FakeBotApi, database_url: str
+) -> None:
+    from bot.storage.prereg import Person
+
+    runtime = await start_bot(fake, database_url)
+    async with running(runtime, "polling"):
+        chat = Chat(fake, fake.add_user(6103, "Ana", "nl"))
+        await become_eligible(chat, "nl", family="none")
+        await chat.tap(t("nl", "eligibility.book"))
+        await book_first_free(chat, "nl")
+        booking_id, day = await _booking_id(runtime), await _booked_day(runtime)
+        async with UnitOfWork(runtime.database) as uow:
+            answers = {"given_names": "Ana", "document_expiry": day.isoformat()}
+            form = await uow.prereg.create(booking_id, 6103, [Person("main", answers)], NOW_E2E)
+            form.complete = True
+            await uow.prereg.save(form, NOW_E2E)
+            await uow.commit()
+        await chat.tap(t("nl", "menu_more.mine"))
+        await chat.tap(t("nl", "booking.mine.reschedule"))
+        replies = await book_first_free(chat, "nl", day_index=1)
+        assert any(
+            shown("nl", "prereg.document_expires", names="Ana") in m.content for m in replies
+        )
+        async with UnitOfWork(runtime.database) as uow:
+            form = await uow.prereg.get(booking_id)
+        assert form is not None and not form.complete
+        assert "document_expiry" not in form.persons[0].answers
         await fake.wait_until_idle(timeout=20)
