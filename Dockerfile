@@ -19,7 +19,8 @@ RUN useradd --create-home --uid 10001 onestop
 WORKDIR /app
 COPY --from=build /opt/venv /opt/venv
 COPY content ./content
-RUN mkdir -p /app/var && chown onestop:onestop /app/var
+# var/ holds SQLite and the dev key; sponsors/ is replaced by `onestop sponsors import`.
+RUN mkdir -p /app/var && chown onestop:onestop /app/var /app/content/sponsors
 USER onestop
 EXPOSE 8443
 # /healthz answers in webhook mode (the mode a container normally runs in).
