@@ -74,6 +74,17 @@ def name_of(catalog: Catalog, lang: Language, form: Preregistration, index: int)
     return catalog.plain(lang, f"prereg.person.{person.role}")
 
 
+def person_summary(turn: Turn, form: Preregistration, index: int, heading: str = "") -> Markup:
+    """One person's answers, a 'Label: value' line per field asked of them."""
+    person = form.persons[index]
+    lines = [f"<b>{escape(heading)}{escape(person_name(turn, form, index))}</b>"]
+    for field in fields_for(person.role):
+        label = turn.label(f"prereg_fields.{field.key}.label")
+        value = display(turn, field, person.answers.get(field.key))
+        lines.append(f"{escape(label)}: {escape(value)}")
+    return Markup("\n".join(lines))
+
+
 def display(turn: Turn, field: Field, value: object) -> str:
     """An answer as the user reads it back (plain text; escape before use in HTML)."""
     if value is None or value == "" or value == []:
@@ -402,13 +413,8 @@ class PreregFlow:
         await self.prompt(turn)
 
     def _review(self, turn: Turn, form: Preregistration) -> None:
-        for index, person in enumerate(form.persons):
-            lines = [f"<b>{escape(person_name(turn, form, index))}</b>"]
-            for field in fields_for(person.role):
-                label = turn.label(f"prereg_fields.{field.key}.label")
-                value = display(turn, field, person.answers.get(field.key))
-                lines.append(f"{escape(label)}: {escape(value)}")
-            turn.say(Markup("\n".join(lines)))
+        for index in range(len(form.persons)):
+            turn.say(person_summary(turn, form, index))
         missing = _first_missing(form)
         key = "prereg.review_complete" if form.complete else "prereg.review"
         text = turn.t(key)

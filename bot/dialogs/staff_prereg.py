@@ -9,9 +9,9 @@ import csv
 import io
 from datetime import date
 
-from bot.content.catalog import Markup, escape, format_clock, format_day
+from bot.content.catalog import format_clock, format_day
 from bot.dialogs.handoff import is_staff
-from bot.dialogs.prereg import display, person_name
+from bot.dialogs.prereg import display, person_summary
 from bot.dialogs.turn import Document, Turn
 from bot.domain.booking import normalise_reference
 from bot.domain.dates import parse_staff_date
@@ -114,13 +114,6 @@ async def _show_one(turn: Turn, reference: str | None) -> None:
         turn.say(turn.t("staff_prereg.none", reference=booking.reference))
         return
     status = turn.label("staff.prereg_done" if form.complete else "staff.prereg_started")
-    parts: list[str] = [turn.t("staff_prereg.title", reference=booking.reference, status=status)]
-    for index, person in enumerate(form.persons):
-        lines = [f"<b>{index + 1}. {escape(person_name(turn, form, index))}</b>"]
-        for field in fields_for(person.role):
-            label = turn.label(f"prereg_fields.{field.key}.label")
-            value = display(turn, field, person.answers.get(field.key))
-            lines.append(f"{escape(label)}: {escape(value)}")
-        parts.append("\n".join(lines))
-    for part in parts:
-        turn.say(Markup(part))
+    turn.say(turn.t("staff_prereg.title", reference=booking.reference, status=status))
+    for index in range(len(form.persons)):
+        turn.say(person_summary(turn, form, index, heading=f"{index + 1}. "))

@@ -173,8 +173,15 @@ async def test_a_family_of_three_pre_registers_with_corrections_and_a_restart(
         flat = " ".join(" ".join(r) for r in rows)
         assert "Ødegaard" in flat and "李小龙" in flat and "PB000111" in flat
         async with runtime.database.engine.connect() as conn:
+            reference = (await conn.execute(text("SELECT reference FROM bookings"))).scalar_one()
+        await fake.send_text(admin, f"/prereg {reference.lower()}", chat=group)
+        await fake.wait_until_idle(timeout=20)
+        shown_to_staff = " ".join(m.content for m in fake.chat_messages(group)[-4:])
+        assert "李小龙" in shown_to_staff and "PB000111" in shown_to_staff
+        async with runtime.database.engine.connect() as conn:
             audit = (await conn.execute(text("SELECT action, actor_id FROM audit_log"))).all()
         assert ("prereg_csv", ADMIN) in [tuple(a) for a in audit]
+        assert ("prereg_view", ADMIN) in [tuple(a) for a in audit]
 
         # /mydata shows it to the user; /delete erases it and frees the places.
         replies = await chat.send("/mydata")
