@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from bot.content.catalog import Markup, escape, format_day, format_moment
 from bot.dialogs.menu import menu_button
+from bot.dialogs.prereg import staff_status_key
 from bot.dialogs.turn import Button, Keyboard, Turn
 from bot.domain.dialog import Dialog
 from bot.domain.handoff import (
@@ -127,11 +128,6 @@ async def alert_text(turn: Turn, ticket: Ticket) -> Markup:
     eligibility = await turn.uow.eligibility.get(ticket.user_id)
     forms = await turn.uow.prereg.completeness([booking.id] if booking is not None else [])
     complete = forms.get(booking.id) if booking is not None else None
-    prereg_key = {
-        None: "staff.prereg_none",
-        True: "staff.prereg_done",
-        False: "staff.prereg_started",
-    }
     return catalog.text(
         lang,
         "handoff.staff.alert",
@@ -141,7 +137,7 @@ async def alert_text(turn: Turn, ticket: Ticket) -> Markup:
         topic=catalog.plain(lang, f"handoff.topics.{ticket.topic}"),
         messages=Markup(messages),
         booking=booking_text,
-        prereg=catalog.plain(lang, prereg_key[complete]),
+        prereg=catalog.plain(lang, staff_status_key(complete)),
         eligibility=eligibility[0]
         if eligibility
         else catalog.plain(lang, "handoff.staff.no_eligibility"),

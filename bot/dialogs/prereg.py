@@ -526,6 +526,13 @@ def form_checklist(turn: Turn, form: Preregistration) -> Markup:
 CHECKLIST_SOURCE = "https://sdg.rijksoverheid.nl/"
 
 
+def staff_status_key(complete: bool | None) -> str:
+    """The staff label for a form's flag: no form, started, or submitted complete."""
+    if complete is None:
+        return "staff.prereg_none"
+    return "staff.prereg_done" if complete else "staff.prereg_started"
+
+
 def status_line(turn: Turn, form: Preregistration | None) -> Markup:
     """'Pre-registration: not started / in progress / complete' for My appointment."""
     if form is None:

@@ -8,6 +8,7 @@ from bot.content.catalog import Markup, format_clock, format_day
 from bot.dialogs.handoff import is_staff
 from bot.dialogs.hr_notify import hire_bsn_issued
 from bot.dialogs.hr_staff import HR_STAFF_COMMANDS, hr_staff_command
+from bot.dialogs.prereg import staff_status_key
 from bot.dialogs.turn import Button, Keyboard, Turn
 from bot.domain.booking import Booking, normalise_reference
 from bot.domain.dates import parse_staff_date
@@ -186,7 +187,7 @@ async def _agenda(turn: Turn) -> None:
                     reference=booking.reference,
                     size=booking.party_size,
                     language=booking.language.upper(),
-                    prereg=_prereg_label(turn, forms.get(booking.id)),
+                    prereg=turn.label(staff_status_key(forms.get(booking.id))),
                 )
                 for visit, booking in rows
             )
@@ -196,13 +197,6 @@ async def _agenda(turn: Turn) -> None:
         if buttons:
             lines.append(f"\n<i>{turn.t('reminders.staff.buttons_hint')}</i>")
         turn.say(Markup("\n".join(lines)), buttons)
-
-
-def _prereg_label(turn: Turn, complete: bool | None) -> str:
-    """complete / started / not started, from the form's flag alone (nothing decrypted)."""
-    if complete is None:
-        return turn.label("staff.prereg_none")
-    return turn.label("staff.prereg_done" if complete else "staff.prereg_started")
 
 
 def _agenda_buttons(turn: Turn, bookings: list[Booking]) -> Keyboard:

@@ -11,7 +11,7 @@ from datetime import date
 
 from bot.content.catalog import format_clock, format_day
 from bot.dialogs.handoff import is_staff
-from bot.dialogs.prereg import display, person_summary
+from bot.dialogs.prereg import display, person_summary, staff_status_key
 from bot.dialogs.turn import Document, Turn
 from bot.domain.booking import normalise_reference
 from bot.domain.dates import parse_staff_date
@@ -68,7 +68,8 @@ async def send_day_csv(turn: Turn, day: date) -> None:
             form = await turn.uow.prereg.get(booking.id)
             start = format_clock(booking.start.astimezone(turn.ctx.zone), turn.lang)
             if form is None:
-                writer.writerow([booking.reference, start, "", "", turn.label("staff.prereg_none")])
+                not_started = turn.label(staff_status_key(None))
+                writer.writerow([booking.reference, start, "", "", not_started])
                 continue
             for index, person in enumerate(form.persons):
                 asked = {f.key for f in fields_for(person.role)}
@@ -82,9 +83,7 @@ async def send_day_csv(turn: Turn, day: date) -> None:
                         start,
                         str(index + 1),
                         turn.label(f"staff_prereg.roles.{person.role}"),
-                        turn.label(
-                            "staff.prereg_done" if form.complete else "staff.prereg_started"
-                        ),
+                        turn.label(staff_status_key(form.complete)),
                         *(_cell(v) for v in values),
                     ]
                 )
@@ -113,7 +112,7 @@ async def _show_one(turn: Turn, reference: str | None) -> None:
     if form is None:
         turn.say(turn.t("staff_prereg.none", reference=booking.reference))
         return
-    status = turn.label("staff.prereg_done" if form.complete else "staff.prereg_started")
+    status = turn.label(staff_status_key(form.complete))
     turn.say(turn.t("staff_prereg.title", reference=booking.reference, status=status))
     for index in range(len(form.persons)):
         turn.say(person_summary(turn, form, index, heading=f"{index + 1}. "))
