@@ -18,6 +18,7 @@ from bot.dialogs.menu import menu_button
 from bot.dialogs.prereg import recheck_after_move
 from bot.dialogs.turn import Button, Document, Keyboard, Turn
 from bot.domain.booking import Booking, PartyMember, party_of
+from bot.domain.checklist import SOURCE as CHECKLIST_SOURCE
 from bot.domain.itinerary import Itinerary
 from bot.domain.language import Language
 from bot.domain.locations import Location
@@ -26,7 +27,6 @@ from bot.services import reminders
 
 FLOW = "book"
 MAX_CHILDREN = 5
-CHECKLIST_SOURCE = "https://sdg.rijksoverheid.nl/"
 
 
 class _Timed(Protocol):

@@ -15,6 +15,7 @@ from bot.dialogs.keyboards import BACK, flow_data, grid
 from bot.dialogs.menu import menu_button
 from bot.dialogs.turn import Button, Keyboard, Turn
 from bot.domain.booking import Booking
+from bot.domain.checklist import SOURCE as CHECKLIST_SOURCE
 from bot.domain.checklist import prereg_checklist
 from bot.domain.countries import country_name, search_countries
 from bot.domain.language import Language
@@ -521,9 +522,6 @@ def form_checklist(turn: Turn, form: Preregistration) -> Markup:
     ]
     lines.append(f"<i>{turn.t('booking.checklist.source', url=CHECKLIST_SOURCE)}</i>")
     return Markup("\n".join(lines))
-
-
-CHECKLIST_SOURCE = "https://sdg.rijksoverheid.nl/"
 
 
 def staff_status_key(complete: bool | None) -> str:

@@ -18,6 +18,8 @@ from babel.languages import get_official_languages
 from bot.domain.countries import country_name
 from bot.domain.language import Language
 
+SOURCE = "https://sdg.rijksoverheid.nl/"  # where the documents for the BRP registration are listed
+
 # The 27 member states of the European Union (europa.eu, "EU countries").
 EU = frozenset(
     "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK".split()  # noqa: SIM905

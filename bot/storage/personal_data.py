@@ -161,8 +161,7 @@ class PersonalData:
                 await s.execute(delete(HrAccountRow).where(HrAccountRow.user_id == user_id))
             ),
         }
-        # Forms go with their bookings (ON DELETE CASCADE); this also catches any orphan.
-        await s.execute(delete(PreregistrationRow).where(PreregistrationRow.user_id == user_id))
+        # The forms went with their bookings (ON DELETE CASCADE on booking_id).
         counts["tickets"] = _rowcount(
             await s.execute(
                 update(TicketRow)
