@@ -6,6 +6,7 @@ WORKDIR /src
 RUN python -m venv /opt/venv
 COPY pyproject.toml README.md ./
 COPY bot ./bot
+COPY fakebotapi ./fakebotapi
 RUN /opt/venv/bin/pip install .
 
 # Stage 2: the slim runtime, as a non-root user.

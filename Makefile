@@ -26,12 +26,13 @@ migrate: $(STAMP)
 	$(VENV)/bin/onestop migrate
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check bot tests benchmarks
-	$(VENV)/bin/ruff format --check bot tests benchmarks
+	$(VENV)/bin/ruff check bot fakebotapi tests benchmarks
+	$(VENV)/bin/ruff format --check bot fakebotapi tests benchmarks
+	$(VENV)/bin/lint-imports --no-cache
 
 format: $(STAMP)
-	$(VENV)/bin/ruff format bot tests benchmarks
-	$(VENV)/bin/ruff check --fix bot tests benchmarks
+	$(VENV)/bin/ruff format bot fakebotapi tests benchmarks
+	$(VENV)/bin/ruff check --fix bot fakebotapi tests benchmarks
 
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy

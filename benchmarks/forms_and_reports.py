@@ -28,8 +28,7 @@ from zoneinfo import ZoneInfo
 from openpyxl import Workbook
 from sqlalchemy import text
 
-from bot.content.hire_files import parse_upload
-from bot.dialogs.context import DialogContext
+from bot.content.context import AppContext
 from bot.dialogs.router import route
 from bot.dialogs.turn import Incoming
 from bot.domain.booking import BookedVisit, PartyMember
@@ -39,11 +38,12 @@ from bot.reports.build import render
 from bot.reports.figures import Scope, collect
 from bot.reports.period import Period
 from bot.services.clock import ManualClock
-from bot.services.conversations import Conversations
+from bot.dialogs.runner import Conversations
 from bot.storage import schema
 from bot.storage.database import Database
 from bot.storage.prereg import Person
 from bot.storage.unit_of_work import UnitOfWork
+from bot.uploads.hire_files import parse_upload
 
 CONTENT = Path(__file__).resolve().parents[1] / "content"
 NOW = datetime(2026, 12, 31, 12, 0, tzinfo=UTC)
@@ -55,7 +55,7 @@ def _ms(samples: list[float]) -> str:
     return f"p50 {statistics.median(ordered) * 1000:6.2f} ms  p99 {p99 * 1000:6.2f} ms"
 
 
-async def _seed(database: Database, ctx: DialogContext, bookings: int) -> int:
+async def _seed(database: Database, ctx: AppContext, bookings: int) -> int:
     location = next(iter(ctx.locations))
     first_id = 0
     async with UnitOfWork(database) as uow:
@@ -85,7 +85,7 @@ async def _seed(database: Database, ctx: DialogContext, bookings: int) -> int:
     return first_id
 
 
-async def prereg_answers(ctx: DialogContext, folder: Path, count: int) -> None:
+async def prereg_answers(ctx: AppContext, folder: Path, count: int) -> None:
     database = Database(f"sqlite+aiosqlite:///{folder / 'forms.sqlite3'}")
     await schema.upgrade(database)
     booking_id = await _seed(database, ctx, 1)
@@ -113,7 +113,7 @@ async def prereg_answers(ctx: DialogContext, folder: Path, count: int) -> None:
     print(f"/help in the same rig (baseline)  {_ms(timings['help'])}")
 
 
-def _rows(ctx: DialogContext) -> list[list[str]]:
+def _rows(ctx: AppContext) -> list[list[str]]:
     header = ["Name", "E-mail", "Phone", "Arrival date", "Residence route", "Municipality"]
     header += ["Family members", "Language"]
     rows = [header]
@@ -133,7 +133,7 @@ def _rows(ctx: DialogContext) -> list[list[str]]:
     return rows
 
 
-def uploads(ctx: DialogContext) -> None:
+def uploads(ctx: AppContext) -> None:
     rows = _rows(ctx)
     buffer = io.StringIO()
     csv.writer(buffer).writerows(rows)
@@ -167,7 +167,7 @@ def uploads(ctx: DialogContext) -> None:
         )
 
 
-async def report(ctx: DialogContext, folder: Path, bookings: int) -> None:
+async def report(ctx: AppContext, folder: Path, bookings: int) -> None:
     database = Database(f"sqlite+aiosqlite:///{folder / 'report.sqlite3'}")
     await schema.upgrade(database)
     await _seed(database, ctx, bookings)
@@ -191,7 +191,7 @@ async def main() -> None:
     parser.add_argument("--answers", type=int, default=400)
     parser.add_argument("--bookings", type=int, default=2000)
     args = parser.parse_args()
-    ctx = DialogContext.load(CONTENT, ZoneInfo("Europe/Amsterdam"), "en")
+    ctx = AppContext.load(CONTENT, ZoneInfo("Europe/Amsterdam"), "en")
     with tempfile.TemporaryDirectory() as folder:
         await prereg_answers(ctx, Path(folder), args.answers)
         uploads(ctx)

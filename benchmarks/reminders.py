@@ -51,11 +51,11 @@ from telegram.ext import AIORateLimiter, ExtBot  # noqa: E402
 from bot.app import Runtime, build_runtime, running  # noqa: E402
 from bot.chat.dispatcher import BATCH, CONCURRENT_SENDS  # noqa: E402
 from bot.domain.booking import BookedVisit, party_of  # noqa: E402
-from bot.fakebotapi import BotEvent, FakeBotApi, SimUser  # noqa: E402
 from bot.logs import setup_logging  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
 from bot.storage import schema  # noqa: E402
 from bot.storage.unit_of_work import UnitOfWork  # noqa: E402
+from fakebotapi import BotEvent, FakeBotApi, SimUser  # noqa: E402
 
 TOKEN = "123456:BENCH-REMINDERS"
 BOT_USERNAME = "reminders_bench_bot"

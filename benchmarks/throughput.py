@@ -34,7 +34,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.echo_bot import AGAIN, ALLOWED_UPDATES, build_echo_application  # noqa: E402
-from bot.fakebotapi import BotEvent, BotMessage, FakeBotApi, SimUser  # noqa: E402
+from fakebotapi import BotEvent, BotMessage, FakeBotApi, SimUser  # noqa: E402
 
 TOKEN = "123456:BENCH"
 BOT_USERNAME = "bench_bot"

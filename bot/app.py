@@ -18,12 +18,12 @@ from bot.chat.dispatcher import Dispatcher, rate_limited_bot
 from bot.chat.handlers import install, register_commands
 from bot.chat.processor import PerChatUpdateProcessor
 from bot.chat.webhook import WebhookServer, webhook_path
-from bot.dialogs.context import DialogContext
+from bot.content.context import AppContext
 from bot.dialogs.router import route
+from bot.dialogs.runner import Conversations
 from bot.domain.countries import search_countries
 from bot.metrics import Metrics
 from bot.services.clock import Clock, SystemClock
-from bot.services.conversations import Conversations
 from bot.settings import Settings
 from bot.storage import schema
 from bot.storage.crypto import cipher_from
@@ -41,7 +41,7 @@ class Runtime:
 
     settings: Settings
     database: Database
-    ctx: DialogContext
+    ctx: AppContext
     conversations: Conversations
     application: Application  # type: ignore[type-arg]
     dispatcher: Dispatcher
@@ -52,7 +52,7 @@ class Runtime:
 def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
     """Wires the production objects; the same factory serves `onestop run`, the shell and tests."""
     database = Database(settings.database_url, cipher_from(settings.data_key, DEV_KEY_FILE))
-    ctx = DialogContext.load(
+    ctx = AppContext.load(
         settings.content_dir,
         settings.zone,
         settings.default_language,

@@ -15,7 +15,7 @@ from bot.storage import schema
 from bot.storage.database import Database
 
 if TYPE_CHECKING:
-    from bot.dialogs.context import DialogContext
+    from bot.content.context import AppContext
 
 REPO = Path(__file__).resolve().parents[1]
 CONTENT = REPO / "content"
@@ -61,10 +61,10 @@ async def database(database_url: str) -> AsyncIterator[Database]:
 
 
 @pytest.fixture(scope="session")
-def ctx() -> DialogContext:
+def ctx() -> AppContext:
     """The real content, loaded once."""
     from zoneinfo import ZoneInfo
 
-    from bot.dialogs.context import DialogContext
+    from bot.content.context import AppContext
 
-    return DialogContext.load(CONTENT, ZoneInfo("Europe/Amsterdam"), "en")
+    return AppContext.load(CONTENT, ZoneInfo("Europe/Amsterdam"), "en")

@@ -16,7 +16,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import AIORateLimiter, ExtBot
 
 from bot.chat.sender import markup
-from bot.dialogs.context import DialogContext
+from bot.content.context import AppContext
 from bot.dialogs.reminder_texts import render
 from bot.domain.handoff import reraise_at
 from bot.domain.outbox import OutboxMessage
@@ -76,7 +76,7 @@ class Dispatcher:
         self,
         bot: Bot,
         database: Database,
-        ctx: DialogContext,
+        ctx: AppContext,
         clock: Clock,
         metrics: Metrics | None = None,
     ) -> None:

@@ -14,8 +14,8 @@ from bot.chat.processor import current_record
 from bot.chat.sender import deliver
 from bot.content.catalog import Catalog
 from bot.dialogs.router import COMMANDS
+from bot.dialogs.runner import Conversations
 from bot.domain.language import LANGUAGES
-from bot.services.conversations import Conversations
 
 log = logging.getLogger(__name__)
 

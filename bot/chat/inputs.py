@@ -9,8 +9,8 @@ from telegram import Document, MessageEntity, Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 
-from bot.content.hire_files import MAX_UPLOAD_BYTES
 from bot.dialogs.turn import Incoming
+from bot.uploads.hire_files import MAX_UPLOAD_BYTES
 
 log = logging.getLogger(__name__)
 UPLOAD_SUFFIXES = (".csv", ".xlsx")

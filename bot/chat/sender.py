@@ -11,8 +11,8 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot.chat.processor import current_record
+from bot.dialogs.runner import Outcome
 from bot.dialogs.turn import Incoming, Keyboard, Reply
-from bot.services.conversations import Outcome
 
 log = logging.getLogger(__name__)
 MAX_RETRY_AFTER = 30.0

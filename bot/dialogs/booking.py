@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, get_day_names
 
 from bot.content.catalog import LOCALES, Catalog, Markup, escape, format_clock, format_day
-from bot.dialogs.hr_notify import hire_booked
+from bot.dialogs.hr.notify import hire_booked
 from bot.dialogs.ics import booking_calendar
 from bot.dialogs.keyboards import BACK, flow_data, grid
 from bot.dialogs.menu import menu_button

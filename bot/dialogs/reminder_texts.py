@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.content.catalog import Markup, escape, format_clock, format_day
+from bot.content.context import AppContext
 from bot.dialogs.booking import checklist_keys, itinerary_lines
-from bot.dialogs.context import DialogContext
 from bot.dialogs.prereg import form_items
 from bot.dialogs.turn import Button, Keyboard
 from bot.domain.booking import Booking
@@ -20,7 +20,7 @@ Rendered = tuple[Markup, Keyboard]
 
 
 async def render(
-    uow: UnitOfWork, ctx: DialogContext, message: OutboxMessage, now: datetime
+    uow: UnitOfWork, ctx: AppContext, message: OutboxMessage, now: datetime
 ) -> Rendered | None:
     """The text and buttons, or None when the message no longer makes sense (it is dropped)."""
     if message.kind == "staff_digest":
@@ -42,7 +42,7 @@ async def render(
     return _text(ctx, booking, message.kind, lang, form)
 
 
-async def _language(uow: UnitOfWork, ctx: DialogContext, message: OutboxMessage) -> Language:
+async def _language(uow: UnitOfWork, ctx: AppContext, message: OutboxMessage) -> Language:
     if message.user_id is None:
         return ctx.default_language
     profile = await uow.users.get(message.user_id)
@@ -52,7 +52,7 @@ async def _language(uow: UnitOfWork, ctx: DialogContext, message: OutboxMessage)
 
 
 def _text(
-    ctx: DialogContext,
+    ctx: AppContext,
     booking: Booking,
     kind: str,
     lang: Language,
@@ -123,7 +123,7 @@ def _text(
     raise ValueError(f"unknown reminder kind {kind}")
 
 
-async def _reraise(uow: UnitOfWork, ctx: DialogContext, message: OutboxMessage) -> Rendered | None:
+async def _reraise(uow: UnitOfWork, ctx: AppContext, message: OutboxMessage) -> Rendered | None:
     """Raises a still unclaimed ticket again; nothing once someone claimed or closed it."""
     ticket = await uow.tickets.get(int(message.payload.get("ticket", 0)))
     if ticket is None or ticket.status != "open":
@@ -133,7 +133,7 @@ async def _reraise(uow: UnitOfWork, ctx: DialogContext, message: OutboxMessage) 
     return ctx.catalog.text(lang, "handoff.staff.still_waiting", ticket=ticket.id, topic=topic), ()
 
 
-async def _digest(uow: UnitOfWork, ctx: DialogContext, now: datetime) -> Rendered:
+async def _digest(uow: UnitOfWork, ctx: AppContext, now: datetime) -> Rendered:
     lang = ctx.default_language
     today = now.astimezone(ctx.zone).date()
     catalog = ctx.catalog

@@ -6,15 +6,15 @@ from datetime import date
 
 from bot.content.catalog import Markup, format_clock, format_day
 from bot.dialogs.handoff import is_staff
-from bot.dialogs.hr_notify import hire_bsn_issued
-from bot.dialogs.hr_staff import HR_STAFF_COMMANDS, hr_staff_command
+from bot.dialogs.hr.notify import hire_bsn_issued
+from bot.dialogs.hr.staff import HR_STAFF_COMMANDS, hr_staff_command
 from bot.dialogs.prereg import staff_status_key
+from bot.dialogs.report import report_command
 from bot.dialogs.turn import Button, Keyboard, Turn
 from bot.domain.booking import Booking, normalise_reference
 from bot.domain.dates import parse_staff_date
 from bot.domain.locations import Location
 from bot.domain.reminders import bsn_due_date
-from bot.reports.chat import report_command
 from bot.services import booking as booking_service
 from bot.services import reminders
 

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Literal
 
 from bot.content.catalog import Markup
-from bot.dialogs.context import DialogContext
+from bot.content.context import AppContext
 from bot.domain.dialog import Dialog
 from bot.domain.language import Language
 from bot.domain.users import UserProfile
@@ -85,7 +85,7 @@ class Turn:
     profile: UserProfile
     dialog: Dialog
     uow: UnitOfWork
-    ctx: DialogContext
+    ctx: AppContext
     now: datetime
     replies: list[Reply] = field(default_factory=list)
     toast: str = ""

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.dialogs.context import DialogContext
+from bot.content.context import AppContext
 from bot.domain.language import Language
 from bot.reports.figures import Figures, Scope, collect
 from bot.reports.html import page
@@ -41,14 +41,14 @@ def file_stem(scope: Scope) -> str:
 
 
 async def make_report(
-    session: AsyncSession, ctx: DialogContext, scope: Scope, lang: Language, now: datetime
+    session: AsyncSession, ctx: AppContext, scope: Scope, lang: Language, now: datetime
 ) -> Report:
     """Queries first, then matplotlib off the event loop."""
     figures = await collect(session, ctx, scope, now)
     return await asyncio.to_thread(render, figures, ctx, lang)
 
 
-def render(figures: Figures, ctx: DialogContext, lang: Language) -> Report:
+def render(figures: Figures, ctx: AppContext, lang: Language) -> Report:
     """Draws the summary PNG and the HTML page from the figures (CPU only, no I/O)."""
     from bot.reports.charts import section_png, summary_png  # matplotlib loads on first use
 

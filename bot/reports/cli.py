@@ -13,7 +13,7 @@ from bot.reports.period import MAX_DAYS, Period, PeriodError, parse_day, period_
 from bot.settings import Settings
 
 if TYPE_CHECKING:
-    from bot.dialogs.context import DialogContext
+    from bot.content.context import AppContext
 
 EXIT_BAD_INPUT = 2
 
@@ -53,9 +53,9 @@ def run(settings: Settings, args: argparse.Namespace) -> None:
         if exc.key == "order":
             _fail("--to must not be before --from")
         _fail(f"a report covers at most {MAX_DAYS} days")
-    from bot.dialogs.context import DialogContext
+    from bot.content.context import AppContext
 
-    ctx = DialogContext.load(settings.content_dir, settings.zone, settings.default_language)
+    ctx = AppContext.load(settings.content_dir, settings.zone, settings.default_language)
     if args.location is not None and args.location not in ctx.locations:
         _fail(f"--location: unknown {args.location[:40]!r} (known: {', '.join(ctx.locations)})")
     out = Path(args.out)
@@ -70,7 +70,7 @@ def run(settings: Settings, args: argparse.Namespace) -> None:
 
 async def _write(
     settings: Settings,
-    ctx: DialogContext,
+    ctx: AppContext,
     period: Period,
     location: str | None,
     lang: Language,

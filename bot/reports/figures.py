@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.dialogs.context import DialogContext
+from bot.content.context import AppContext
 from bot.domain.language import LANGUAGES
 from bot.domain.reminders import KINDS, bsn_due_date
 from bot.domain.working_days import WorkingDays
@@ -161,9 +161,7 @@ class Figures:
     new_users: tuple[int, ...]  # per LANGUAGES
 
 
-async def collect(
-    session: AsyncSession, ctx: DialogContext, scope: Scope, now: datetime
-) -> Figures:
+async def collect(session: AsyncSession, ctx: AppContext, scope: Scope, now: datetime) -> Figures:
     """Runs the report's queries in the caller's transaction."""
     period = scope.period
     start, end = period.bounds(ctx.zone)
@@ -265,7 +263,7 @@ def _bucket(days: int) -> int:
     raise ValueError(days)  # unreachable: the last bucket is open-ended
 
 
-def _bsn(active: list[_Booking], ctx: DialogContext, now: datetime) -> Bsn:
+def _bsn(active: list[_Booking], ctx: AppContext, now: datetime) -> Bsn:
     default = next(iter(ctx.locations))
     counts: Counter[str] = Counter()
     buckets = [0] * len(BSN_BUCKETS)
@@ -381,7 +379,7 @@ async def _handoffs(
     )
 
 
-def closest_topic(ctx: DialogContext, text: str, language: str) -> str:
+def closest_topic(ctx: AppContext, text: str, language: str) -> str:
     """The FAQ topic an unanswered question comes closest to, or NO_TOPIC."""
     ranked = ctx.faq.scores(text)
     if not ranked or ranked[0][1] < GAP_TOPIC_SCORE:
@@ -391,7 +389,7 @@ def closest_topic(ctx: DialogContext, text: str, language: str) -> str:
 
 
 async def _gaps(
-    session: AsyncSession, ctx: DialogContext, period: Period, start: datetime, end: datetime
+    session: AsyncSession, ctx: AppContext, period: Period, start: datetime, end: datetime
 ) -> Gaps:
     rows = (
         await session.execute(

@@ -6,13 +6,11 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.exc import IntegrityError
-
 from bot.domain.booking import BookedVisit, Booking, PartyMember, new_reference
 from bot.domain.itinerary import Itinerary, available_starts, bookable_days, is_bookable
 from bot.domain.locations import Closure, Location
 from bot.domain.working_days import WorkingDays
-from bot.storage.unit_of_work import UnitOfWork
+from bot.storage.unit_of_work import Conflict, UnitOfWork
 
 Usage = dict[tuple[str, datetime], int]
 WAITLIST_NOTIFY = 3
@@ -136,7 +134,7 @@ async def book(
     while await uow.bookings.reference_taken(reference):
         reference = new_reference(location.reference_prefix)
     try:
-        async with uow.session.begin_nested():
+        async with uow.savepoint():
             booking = await uow.bookings.add(
                 reference=reference,
                 user_id=user_id,
@@ -150,7 +148,7 @@ async def book(
             await uow.bookings.hold(
                 booking.id, location.id, itinerary.cells(), capacity_of(location)
             )
-    except IntegrityError:
+    except Conflict:
         raise SlotTaken from None
     return booking
 
@@ -166,7 +164,7 @@ async def reschedule(
 ) -> Booking:
     """Moves the booking: old places are released in the same savepoint that takes the new ones."""
     try:
-        async with uow.session.begin_nested():
+        async with uow.savepoint():
             await uow.bookings.release(booking.id, location.id)
             changed = await uow.bookings.change(
                 booking.id, now, visits=booked_visits(itinerary), party=party
@@ -174,7 +172,7 @@ async def reschedule(
             await uow.bookings.hold(
                 booking.id, location.id, itinerary.cells(), capacity_of(location)
             )
-    except IntegrityError:
+    except Conflict:
         raise SlotTaken from None
     return changed
 

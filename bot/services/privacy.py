@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from bot.dialogs.context import DialogContext
+from bot.content.context import AppContext
 from bot.services import booking as booking_service
 from bot.services import reminders
 from bot.storage.unit_of_work import UnitOfWork
 
 
 async def erase_user(
-    uow: UnitOfWork, ctx: DialogContext, user_id: int, chat_id: int, now: datetime
+    uow: UnitOfWork, ctx: AppContext, user_id: int, chat_id: int, now: datetime
 ) -> tuple[dict[str, int], date | None, str | None]:
     """Cancels the active booking (freeing its places), then removes every row about the user.
 

@@ -10,9 +10,9 @@ from contextlib import suppress
 from pathlib import Path
 from typing import TextIO
 
-from bot.fakebotapi import BotEvent, BotMessage, Button, FakeBotApi, SimUser
 from bot.logs import setup_logging
 from bot.settings import Settings
+from fakebotapi import BotEvent, BotMessage, Button, FakeBotApi, SimUser
 
 SHELL_TOKEN = "100000:LOCAL-SHELL"
 QUIT = {"/quit", "/exit", ":q"}

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.dialog import Dialog
@@ -105,9 +106,15 @@ class ChatStateRepository:
         else:
             await self._session.execute(_INSERT_DIALOG, {"chat_id": chat_id, **values})
 
-    async def record_update(self, update_id: int, now: datetime) -> None:
-        """Marks the update applied; raises IntegrityError when it already was."""
-        await self._session.execute(insert(processed).values(update_id=update_id, processed_at=now))
+    async def record_update(self, update_id: int, now: datetime) -> bool:
+        """Marks the update applied; False when it already was (the caller must not commit)."""
+        try:
+            await self._session.execute(
+                insert(processed).values(update_id=update_id, processed_at=now)
+            )
+        except IntegrityError:
+            return False
+        return True
 
 
 def _json(value: Any, kind: type) -> Any:

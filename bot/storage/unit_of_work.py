@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from types import TracebackType
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.bookings import (
@@ -26,6 +29,10 @@ from bot.storage.repositories import (
     lock_chat,
 )
 from bot.storage.tickets import AuditLog, RecentMessages, StaffRepository, TicketRepository
+
+
+class Conflict(Exception):
+    """A write broke a uniqueness or capacity constraint; the savepoint's changes are undone."""
 
 
 class UnitOfWork:
@@ -92,6 +99,15 @@ class UnitOfWork:
     async def lock_chat(self, chat_id: int) -> None:
         """Waits until no other transaction works on this chat."""
         await lock_chat(self.session, chat_id, is_sqlite=self._database.is_sqlite)
+
+    @asynccontextmanager
+    async def savepoint(self) -> AsyncIterator[None]:
+        """Writes inside are kept together or undone together; a broken constraint is Conflict."""
+        try:
+            async with self.session.begin_nested():
+                yield
+        except IntegrityError:
+            raise Conflict from None
 
     async def commit(self) -> None:
         """Keeps everything done in this unit."""

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from bot.app import Runtime, build_runtime, running
-from bot.fakebotapi import BotMessage, FakeBotApi, SimUser
 from bot.settings import Settings, load_settings
+from fakebotapi import BotMessage, FakeBotApi, SimUser
 from tests.conftest import REPO
 
 TOKEN = "424242:E2E-TEST-TOKEN"

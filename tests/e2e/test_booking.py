@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from bot.app import Runtime, build_runtime, running
 from bot.content.catalog import Catalog
-from bot.fakebotapi import BotMessage, FakeBotApi
+from fakebotapi import BotMessage, FakeBotApi
 from tests.conftest import CONTENT
 from tests.e2e.conftest import Chat, bot_settings
 

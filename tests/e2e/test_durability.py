@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from bot.app import build_runtime, running
-from bot.fakebotapi import FakeBotApi
+from fakebotapi import FakeBotApi
 from tests.conftest import POSTGRES_URL, reset_postgres
 from tests.e2e.conftest import BotProcess, Chat, bot_settings, child_env, free_port
 

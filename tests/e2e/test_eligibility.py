@@ -10,7 +10,7 @@ import pytest
 from bot.app import Runtime
 from bot.content.catalog import Catalog
 from bot.dialogs.eligibility import OPTION_GROUPS
-from bot.fakebotapi import FakeBotApi
+from fakebotapi import FakeBotApi
 from tests.conftest import CONTENT, REPO
 from tests.e2e.conftest import Chat
 

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import text
 
 from bot.app import Runtime, build_runtime, running
-from bot.fakebotapi import FakeBotApi
 from bot.services.clock import ManualClock
+from fakebotapi import FakeBotApi
 from tests.e2e.conftest import Chat, bot_settings
 
 pytestmark = pytest.mark.e2e

@@ -21,11 +21,11 @@ from sqlalchemy import text
 
 from bot.app import Runtime, build_runtime, running
 from bot.content.catalog import Catalog, format_day
-from bot.content.hire_files import row_problem_text
 from bot.domain.hires import HIRE_COLUMNS, HireDraft, RowProblem
 from bot.domain.invites import new_token, token_hash
-from bot.fakebotapi import BotMessage, FakeBotApi, SimGroup
 from bot.storage.unit_of_work import UnitOfWork
+from bot.uploads.hire_files import row_problem_text
+from fakebotapi import BotMessage, FakeBotApi, SimGroup
 from tests.conftest import CONTENT
 from tests.e2e.conftest import Chat, bot_settings
 from tests.e2e.test_booking import book_first_free

@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from bot.app import Runtime
 from bot.dialogs.router import COMMANDS
-from bot.fakebotapi import FakeBotApi
+from fakebotapi import FakeBotApi
 from tests.e2e.conftest import Chat
 
 pytestmark = pytest.mark.e2e

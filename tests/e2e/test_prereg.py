@@ -15,8 +15,8 @@ from sqlalchemy import text
 from bot.app import Runtime, build_runtime, running
 from bot.domain.countries import country_name
 from bot.domain.prereg_fields import FIELDS, fields_for
-from bot.fakebotapi import FakeBotApi
 from bot.storage.unit_of_work import UnitOfWork
+from fakebotapi import FakeBotApi
 from tests.e2e.conftest import Chat, bot_settings
 from tests.e2e.prereg_answers import FAMILY, MAIN, ZOE
 from tests.e2e.test_booking import become_eligible, book_first_free, t

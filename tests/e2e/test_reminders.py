@@ -12,10 +12,10 @@ import pytest
 from sqlalchemy import text
 
 from bot.app import Runtime, build_runtime, running
-from bot.fakebotapi import FakeBotApi, SimUser
 from bot.services.clock import ManualClock
 from bot.storage.database import Database
 from bot.storage.unit_of_work import UnitOfWork
+from fakebotapi import FakeBotApi, SimUser
 from tests.conftest import POSTGRES_URL, reset_postgres
 from tests.e2e.conftest import BotProcess, Chat, bot_settings, child_env, free_port
 from tests.e2e.test_booking import become_eligible, book_first_free

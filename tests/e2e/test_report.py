@@ -21,10 +21,10 @@ from sqlalchemy import text
 
 from bot.app import Runtime, build_runtime, running
 from bot.domain.booking import BookedVisit, party_of
-from bot.fakebotapi import BotMessage, FakeBotApi, SimGroup
 from bot.services.clock import ManualClock
 from bot.storage.database import Database
 from bot.storage.unit_of_work import UnitOfWork
+from fakebotapi import BotMessage, FakeBotApi, SimGroup
 from tests.conftest import REPO
 from tests.e2e.conftest import Chat, bot_settings, free_port
 

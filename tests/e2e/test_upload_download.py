@@ -8,10 +8,10 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.app import Runtime, build_runtime, running
-from bot.content.hire_files import MAX_UPLOAD_BYTES
 from bot.dialogs.turn import Incoming
-from bot.fakebotapi import FakeBotApi
-from bot.services.conversations import Outcome
+from bot.dialogs.runner import Outcome
+from bot.uploads.hire_files import MAX_UPLOAD_BYTES
+from fakebotapi import FakeBotApi
 from tests.e2e.conftest import bot_settings
 
 pytestmark = pytest.mark.e2e

@@ -8,7 +8,7 @@ import httpx
 import pytest
 import telegram
 
-from bot.fakebotapi import FakeBotApi, SimUser
+from fakebotapi import FakeBotApi, SimUser
 
 TOKEN = "123456:TEST-TOKEN"
 

@@ -7,7 +7,7 @@ import socket
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot.fakebotapi import FakeBotApi
+from fakebotapi import FakeBotApi
 
 MENU = InlineKeyboardMarkup([[InlineKeyboardButton("English", callback_data="lang:en")]])
 

@@ -9,7 +9,7 @@ import pytest
 import telegram
 from telegram import ReplyKeyboardMarkup, ReplyKeyboardRemove
 
-from bot.fakebotapi import FakeBotApi, SimUser
+from fakebotapi import FakeBotApi, SimUser
 
 
 async def test_get_me_through_ptb(bot: telegram.Bot) -> None:

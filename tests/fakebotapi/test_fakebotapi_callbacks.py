@@ -6,7 +6,7 @@ import pytest
 import telegram
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup
 
-from bot.fakebotapi import Button, FakeBotApi, SimUser
+from fakebotapi import Button, FakeBotApi, SimUser
 
 LANGUAGES = InlineKeyboardMarkup(
     [

@@ -9,7 +9,7 @@ import httpx
 import telegram
 from telegram import InputFile
 
-from bot.fakebotapi import FakeBotApi, SimUser
+from fakebotapi import FakeBotApi, SimUser
 
 
 def tiny_png(width: int = 3, height: int = 2) -> bytes:

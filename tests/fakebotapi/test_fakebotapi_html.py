@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.fakebotapi import HtmlParseError, parse_html
+from fakebotapi import HtmlParseError, parse_html
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import httpx
 import pytest
 import telegram
 
-from bot.fakebotapi import FakeBotApi, RateLimits
+from fakebotapi import FakeBotApi, RateLimits
 
 # RetryAfter's message reads its deprecated int-valued retry_after.
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")

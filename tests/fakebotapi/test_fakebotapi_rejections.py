@@ -10,7 +10,7 @@ import pytest
 import telegram
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.fakebotapi import FakeBotApi, SimUser
+from fakebotapi import FakeBotApi, SimUser
 
 NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup are "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import telegram
 
-from bot.fakebotapi import BotEvent, FakeBotApi, SimUser
+from fakebotapi import BotEvent, FakeBotApi, SimUser
 
 
 async def test_privacy_mode_hides_group_chatter(fake: FakeBotApi, bot: telegram.Bot) -> None:

@@ -9,7 +9,7 @@ import httpx
 import pytest
 import telegram
 
-from bot.fakebotapi import FakeBotApi, SimUser
+from fakebotapi import FakeBotApi, SimUser
 
 
 async def test_long_poll_returns_as_soon_as_an_update_arrives(

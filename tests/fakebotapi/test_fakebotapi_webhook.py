@@ -13,7 +13,7 @@ import tornado.httpserver
 import tornado.netutil
 import tornado.web
 
-from bot.fakebotapi import SECRET_HEADER, FakeBotApi, SimUser
+from fakebotapi import SECRET_HEADER, FakeBotApi, SimUser
 
 
 @dataclass

@@ -12,14 +12,14 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.dialogs.context import DialogContext
+from bot.content.context import AppContext
 from bot.dialogs.router import route
 from bot.dialogs.turn import Incoming
 from bot.domain.booking import BookedVisit, PartyMember
 from bot.domain.dialog import Dialog
 from bot.domain.prereg_fields import FIELDS, fields_for
 from bot.services.clock import ManualClock
-from bot.services.conversations import Conversations
+from bot.dialogs.runner import Conversations
 from bot.storage import schema
 from bot.storage.database import Database
 from bot.storage.prereg import Person
@@ -71,7 +71,7 @@ class Rig:
         self.update_id = 1
 
     @classmethod
-    async def create(cls, folder: Path, ctx: DialogContext) -> Rig:
+    async def create(cls, folder: Path, ctx: AppContext) -> Rig:
         database = Database(f"sqlite+aiosqlite:///{folder / 'hostile.sqlite3'}")
         await schema.upgrade(database)
         start = NOW + timedelta(days=10)
@@ -116,7 +116,7 @@ class Rig:
 
 
 def test_hostile_answers_never_crash_and_never_change_what_is_stored(
-    tmp_path: Path, ctx: DialogContext
+    tmp_path: Path, ctx: AppContext
 ) -> None:
     loop = asyncio.new_event_loop()
     rig = loop.run_until_complete(Rig.create(tmp_path, ctx))

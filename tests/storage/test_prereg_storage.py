@@ -11,7 +11,7 @@ from cryptography.fernet import Fernet
 from sqlalchemy.engine import make_url
 
 from bot.chat.dispatcher import Dispatcher, rate_limited_bot
-from bot.dialogs.context import DialogContext
+from bot.content.context import AppContext
 from bot.dialogs.reminder_texts import render
 from bot.domain.booking import BookedVisit, PartyMember
 from bot.domain.outbox import OutboxMessage
@@ -170,7 +170,7 @@ async def test_purge_deletes_forms_of_visits_past_the_retention_period(
 
 
 async def test_the_dispatcher_purges_at_start_and_schedules_a_daily_purge(
-    database: Database, ctx: DialogContext
+    database: Database, ctx: AppContext
 ) -> None:
     old = await _fill(database, user_id=12, day=date(2026, 10, 1))
     recent = await _fill(database, user_id=13, day=date(2026, 11, 20))
@@ -187,7 +187,7 @@ async def test_the_dispatcher_purges_at_start_and_schedules_a_daily_purge(
 
 
 async def test_the_evening_reminder_carries_the_personal_checklist(
-    database: Database, ctx: DialogContext
+    database: Database, ctx: AppContext
 ) -> None:
     booking_id = await _fill(database, user_id=14, day=date(2026, 12, 2))
     async with UnitOfWork(database) as uow:

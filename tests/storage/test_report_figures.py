@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.dialogs.context import DialogContext
+from bot.content.context import AppContext
 from bot.domain.booking import BookedVisit, party_of
 from bot.domain.users import UserProfile
 from bot.reports.build import render
@@ -264,7 +264,7 @@ async def seed(database: Database) -> None:
         await uow.commit()
 
 
-async def figures_for(database: Database, ctx: DialogContext, location: str | None) -> Figures:
+async def figures_for(database: Database, ctx: AppContext, location: str | None) -> Figures:
     async with UnitOfWork(database) as uow:
         return await collect(uow.session, ctx, Scope(DECEMBER, location), NOW.astimezone(UTC))
 
@@ -278,7 +278,7 @@ def in_scope(location: str | None) -> list[Visit]:
 
 
 async def test_visits_bsn_and_newcomers_match_the_hand_count(
-    database: Database, ctx: DialogContext
+    database: Database, ctx: AppContext
 ) -> None:
     await seed(database)
     for location in (None, "maastricht"):
@@ -352,7 +352,7 @@ async def test_visits_bsn_and_newcomers_match_the_hand_count(
 
 
 async def test_reminders_handoffs_gaps_and_users_match_the_hand_count(
-    database: Database, ctx: DialogContext
+    database: Database, ctx: AppContext
 ) -> None:
     await seed(database)
     everywhere = await figures_for(database, ctx, None)
@@ -411,7 +411,7 @@ async def test_reminders_handoffs_gaps_and_users_match_the_hand_count(
 
 
 async def test_the_seeded_report_holds_no_reference_name_or_question(
-    database: Database, ctx: DialogContext
+    database: Database, ctx: AppContext
 ) -> None:
     await seed(database)
     figures = await figures_for(database, ctx, None)

@@ -11,7 +11,9 @@ import pytest
 
 from bot.content.catalog import Catalog
 from bot.content.eligibility import load_municipalities
-from bot.content.hire_files import (
+from bot.domain.hires import EXAMPLE_EMAIL, HIRE_COLUMNS, HIRE_ROUTES, HireDraft, check_hire_row
+from bot.domain.language import Language
+from bot.uploads.hire_files import (
     MAX_ROWS,
     MAX_UPLOAD_BYTES,
     UploadError,
@@ -20,8 +22,6 @@ from bot.content.hire_files import (
     template_xlsx,
     upload_error_text,
 )
-from bot.domain.hires import EXAMPLE_EMAIL, HIRE_COLUMNS, HIRE_ROUTES, HireDraft, check_hire_row
-from bot.domain.language import Language
 from tests.conftest import CONTENT
 
 CATALOG = Catalog.load(CONTENT)

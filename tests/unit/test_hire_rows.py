@@ -8,7 +8,6 @@ import pytest
 
 from bot.content.catalog import Catalog
 from bot.content.eligibility import Municipality, load_municipalities
-from bot.content.hire_files import invalid_text, row_problem_text
 from bot.domain.hires import (
     EXAMPLE_EMAIL,
     HIRE_COLUMNS,
@@ -22,6 +21,7 @@ from bot.domain.hires import (
     message_key,
 )
 from bot.domain.validators import Invalid
+from bot.uploads.hire_files import invalid_text, row_problem_text
 from tests.conftest import CONTENT
 
 TODAY = date(2026, 12, 1)

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageStat
 
-from bot.dialogs.context import DialogContext
+from bot.content.context import AppContext
 from bot.reports.build import render
 from bot.reports.figures import (
     Bsn,
@@ -211,7 +211,7 @@ def test_a_month_in_the_future_or_words_it_does_not_know_are_refused() -> None:
 
 
 @pytest.mark.parametrize("lang", ["en", "nl"])
-def test_the_png_is_the_expected_size_and_not_blank(ctx: DialogContext, lang: str) -> None:
+def test_the_png_is_the_expected_size_and_not_blank(ctx: AppContext, lang: str) -> None:
     report = render(figures(), ctx, lang)  # type: ignore[arg-type]
     image = Image.open(io.BytesIO(report.png))
     assert image.format == "PNG" and image.size == (1600, 1200)
@@ -223,7 +223,7 @@ def test_the_png_is_the_expected_size_and_not_blank(ctx: DialogContext, lang: st
 
 
 @pytest.mark.parametrize("lang", ["en", "nl"])
-def test_the_html_stands_alone(ctx: DialogContext, lang: str) -> None:
+def test_the_html_stands_alone(ctx: AppContext, lang: str) -> None:
     html = render(figures(), ctx, lang).html.decode("utf-8")  # type: ignore[arg-type]
     assert html.startswith("<!DOCTYPE html>") and f'<html lang="{lang}">' in html
     assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", html, re.IGNORECASE)
@@ -236,7 +236,7 @@ def test_the_html_stands_alone(ctx: DialogContext, lang: str) -> None:
     assert "default-src 'none'" in html  # a browser would not fetch anything even if asked
 
 
-def test_labels_and_dates_follow_the_language(ctx: DialogContext) -> None:
+def test_labels_and_dates_follow_the_language(ctx: AppContext) -> None:
     english = render(figures(), ctx, "en").html.decode()
     dutch = render(figures(), ctx, "nl").html.decode()
     assert "1 November 2026 – 30 November 2026" in english and "Visits per week" in english
@@ -248,7 +248,7 @@ def test_labels_and_dates_follow_the_language(ctx: DialogContext) -> None:
     assert cells(dutch)["Gemiddelde beoordeling (1–5)"] == "4,2"
 
 
-def test_small_counts_and_what_would_give_them_away_are_not_shown(ctx: DialogContext) -> None:
+def test_small_counts_and_what_would_give_them_away_are_not_shown(ctx: AppContext) -> None:
     html = render(figures(), ctx, "en").html.decode()
     shown = cells(html)
     assert shown["No-shows"] == "&lt;5"  # 3
@@ -279,7 +279,7 @@ def test_small_counts_and_what_would_give_them_away_are_not_shown(ctx: DialogCon
     )  # 70 of 72 gives away the 2 late ones
 
 
-def test_a_breakdown_that_cannot_be_covered_is_withheld(ctx: DialogContext) -> None:
+def test_a_breakdown_that_cannot_be_covered_is_withheld(ctx: AppContext) -> None:
     # Six visits, one of them HR-invited: "<5" and "5" would give the 1 away, so would "<5"
     # and "×" (only 1 + 5 makes 6). Nothing of these breakdowns is shown.
     quiet = figures(
@@ -296,13 +296,13 @@ def test_a_breakdown_that_cannot_be_covered_is_withheld(ctx: DialogContext) -> N
     assert protect([4, 4, 4, 0, 0, 0]) == ("small", "small", "small", "hidden", "value", "value")
 
 
-def test_topics_without_a_label_fall_back_to_their_id(ctx: DialogContext) -> None:
+def test_topics_without_a_label_fall_back_to_their_id(ctx: AppContext) -> None:
     shown = cells(render(figures(), ctx, "en").html.decode())
     assert shown["Residence permits"] == "12" and shown["No close topic"] == "20"
     assert shown["brand-new-topic"] == "&lt;5"
 
 
-def test_every_faq_topic_and_message_kind_has_a_label(ctx: DialogContext) -> None:
+def test_every_faq_topic_and_message_kind_has_a_label(ctx: AppContext) -> None:
     from bot.domain.reminders import KINDS
 
     topics = {ctx.faq.entry(i, lang).topic for i in ctx.faq.ids() for lang in ("en", "nl")}
@@ -312,7 +312,7 @@ def test_every_faq_topic_and_message_kind_has_a_label(ctx: DialogContext) -> Non
         assert {k for k in (*KINDS, "ticket_reraise") if f"report.kinds.{k}" not in keys} == set()
 
 
-def test_an_empty_month_still_makes_both_files(ctx: DialogContext) -> None:
+def test_an_empty_month_still_makes_both_files(ctx: AppContext) -> None:
     empty = figures(
         visits=Visits(0, 0, (0,) * 6, (0,) * 5, 0, 0, 0, 0, (0, 0), 0, 0),
         bsn=Bsn(0, 0, 0, 0, 0, 0, 0, (0,) * 8),

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.content.catalog import Markup, format_day
-from bot.dialogs.hr_access import approved_account, link_text, organisation, show_home
-from bot.dialogs.hr_onboarding import ONBOARDING
-from bot.dialogs.hr_register import REGISTER
-from bot.dialogs.hr_upload import UPLOAD
+from bot.dialogs.hr.access import approved_account, link_text, organisation, show_home
+from bot.dialogs.hr.onboarding import ONBOARDING
+from bot.dialogs.hr.register import REGISTER
+from bot.dialogs.hr.upload import UPLOAD
 from bot.dialogs.turn import Button, Turn
 from bot.domain.hr import HireOverview, HrAccount
 from bot.domain.invites import (

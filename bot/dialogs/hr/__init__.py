@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from bot.dialogs.flow import Flow
-from bot.dialogs.hr_hires import hires_command, hr_button
-from bot.dialogs.hr_invite import INVITE, open_invite
-from bot.dialogs.hr_onboarding import ONBOARDING, hr_entry
-from bot.dialogs.hr_register import REGISTER
-from bot.dialogs.hr_staff import HR_STAFF_COMMANDS, hr_staff_button, hr_staff_command
-from bot.dialogs.hr_upload import UPLOAD
+from bot.dialogs.hr.hires import hires_command, hr_button
+from bot.dialogs.hr.invite import INVITE, open_invite
+from bot.dialogs.hr.onboarding import ONBOARDING, hr_entry
+from bot.dialogs.hr.register import REGISTER
+from bot.dialogs.hr.staff import HR_STAFF_COMMANDS, hr_staff_button, hr_staff_command
+from bot.dialogs.hr.upload import UPLOAD
 from bot.dialogs.turn import Turn
 from bot.domain.invites import looks_like_invite
 

@@ -7,18 +7,7 @@ import io
 from collections.abc import Iterable
 
 from bot.content.catalog import Markup, format_day
-from bot.content.hire_files import (
-    MAX_ROWS,
-    MAX_UPLOAD_BYTES,
-    UploadError,
-    parse_upload,
-    row_problem_text,
-    template_csv,
-    template_filename,
-    template_xlsx,
-    upload_error_text,
-)
-from bot.dialogs.hr_access import (
+from bot.dialogs.hr.access import (
     approved_account,
     home_keyboard,
     known_contacts,
@@ -29,6 +18,17 @@ from bot.dialogs.turn import Document, Turn
 from bot.domain.hires import HireDraft, RowProblem, check_hire_row, repeats
 from bot.domain.hr import Hire
 from bot.domain.invites import invite_link
+from bot.uploads.hire_files import (
+    MAX_ROWS,
+    MAX_UPLOAD_BYTES,
+    UploadError,
+    parse_upload,
+    row_problem_text,
+    template_csv,
+    template_filename,
+    template_xlsx,
+    upload_error_text,
+)
 
 FLOW = "hru"
 LINKS_IN_MESSAGE = 10  # more links go into a CSV file

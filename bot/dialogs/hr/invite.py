@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.content.catalog import Markup, format_day
-from bot.dialogs.hr_access import organisation
-from bot.dialogs.hr_fields import BUTTON_COLUMNS, MORE, check, choices, column_label, details
+from bot.dialogs.hr.access import organisation
+from bot.dialogs.hr.fields import BUTTON_COLUMNS, MORE, check, choices, column_label, details
 from bot.dialogs.keyboards import BACK, flow_data, grid
 from bot.dialogs.menu import menu_button
 from bot.dialogs.turn import Button, Turn

@@ -29,7 +29,7 @@ from bot.domain.working_days import WorkingDays
 
 
 @dataclass(frozen=True)
-class DialogContext:
+class AppContext:
     """Loaded once at start and shared by every turn."""
 
     catalog: Catalog
@@ -62,7 +62,7 @@ class DialogContext:
         admin_ids: tuple[int, ...] = (),
         purge_after_days: int = 30,
         invite_valid_days: int = 30,
-    ) -> DialogContext:
+    ) -> AppContext:
         """Reads content/; any inconsistency stops the start with a clear error."""
         municipalities = load_municipalities(content_dir)
         salary, salary_routes = load_salary_table(content_dir)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.content.catalog import Markup, format_day
 from bot.dialogs.handoff import is_staff
-from bot.dialogs.hr_access import home_keyboard, organisation
+from bot.dialogs.hr.access import home_keyboard, organisation
 from bot.dialogs.turn import Button, Turn
 from bot.domain.hr import AccountStatus, HrAccount
 

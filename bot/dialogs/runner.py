@@ -7,9 +7,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy.exc import IntegrityError
-
-from bot.dialogs.context import DialogContext
+from bot.content.context import AppContext
 from bot.dialogs.turn import Incoming, Reply, Turn
 from bot.domain.dialog import Dialog
 from bot.domain.language import Language, language_for
@@ -39,15 +37,13 @@ class Outcome:
 class Conversations:
     """The one way an input changes state; knows nothing of Telegram."""
 
-    def __init__(
-        self, database: Database, ctx: DialogContext, clock: Clock, router: Router
-    ) -> None:
+    def __init__(self, database: Database, ctx: AppContext, clock: Clock, router: Router) -> None:
         self._database = database
         self._ctx = ctx
         self._clock = clock
         self._router = router
 
-    def use_context(self, ctx: DialogContext) -> None:
+    def use_context(self, ctx: AppContext) -> None:
         """Swaps in a context learnt at start (the bot's username), before updates flow."""
         self._ctx = ctx
 
@@ -85,9 +81,7 @@ class Conversations:
                     now,
                     exists=saved_dialog is not None,
                 )
-            try:
-                await uow.chat_state.record_update(incoming.update_id, now)
-            except IntegrityError:
+            if not await uow.chat_state.record_update(incoming.update_id, now):
                 # Already applied (a redelivery): everything above is rolled back unsent.
                 return Outcome((), profile.language, handler="duplicate", status="duplicate")
             if incoming.update_id % 500 == 0:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.content.catalog import format_day
-from bot.dialogs.hr_access import organisation, show_home
+from bot.dialogs.hr.access import organisation, show_home
 from bot.dialogs.keyboards import BACK, flow_data
 from bot.dialogs.menu import menu_button
 from bot.dialogs.turn import Button, Keyboard, Turn

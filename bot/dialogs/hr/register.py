@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.content.catalog import Markup
-from bot.dialogs.hr_access import (
+from bot.dialogs.hr.access import (
     approved_account,
     home_keyboard,
     known_contacts,
     link_text,
     register_hire,
 )
-from bot.dialogs.hr_fields import BUTTON_COLUMNS, MORE, check, choices, details
+from bot.dialogs.hr.fields import BUTTON_COLUMNS, MORE, check, choices, details
 from bot.dialogs.keyboards import BACK, flow_data
 from bot.dialogs.menu import menu_button
 from bot.dialogs.turn import Button, Keyboard, Turn

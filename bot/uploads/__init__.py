@@ -1,0 +1,1 @@
+"""Files users upload, read into rows the domain can check (CSV and XLSX)."""
