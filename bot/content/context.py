@@ -87,12 +87,17 @@ class AppContext:
             invite_valid_days=invite_valid_days,
         )
 
+    @property
+    def default_location(self) -> Location:
+        """The first location configured: the one staff commands and digests mean by default."""
+        return next(iter(self.locations.values()))
+
     def location_for(self, municipality_id: str) -> Location:
-        """The location serving a municipality, else the first one configured."""
+        """The location serving a municipality, else the default one."""
         for location in self.locations.values():
             if municipality_id in location.municipalities:
                 return location
-        return next(iter(self.locations.values()))
+        return self.default_location
 
     def municipality_name(self, municipality_id: str) -> str | None:
         """The display name of a municipality id."""

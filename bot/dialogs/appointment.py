@@ -15,9 +15,7 @@ from bot.dialogs.menu import menu_button
 from bot.dialogs.prereg import form_checklist, prereg_button, status_line
 from bot.dialogs.turn import Button, Turn
 from bot.domain.booking import Booking
-from bot.domain.itinerary import available_starts
 from bot.services import booking as booking_service
-from bot.services import reminders
 
 BOOKING = BookingFlow()
 
@@ -97,11 +95,9 @@ async def on_action(turn: Turn, rest: str) -> None:
         )
     elif action == "cy":
         turn.clear_tapped_keyboard = True
-        await booking_service.cancel(turn.uow, location, booking, turn.now)
-        await reminders.drop_all(turn.uow, booking)
-        await turn.uow.prereg.delete(booking.id)
+        change = await booking_service.cancel_visit(turn.uow, turn.ctx, booking, turn.now)
         turn.say(turn.t("booking.mine.cancelled", reference=reference), ((menu_button(turn),),))
-        await notify_waitlist(turn, location, booking.day)
+        await notify_waitlist(turn, change)
     elif action == "cn":
         turn.clear_tapped_keyboard = True
         turn.say(turn.t("booking.mine.kept"), ((menu_button(turn),),))
@@ -141,33 +137,13 @@ async def _remove_member(turn: Turn, booking: Booking, index: int) -> None:
     """Keeps the same start for the smaller party, in one savepoint, or changes nothing."""
     turn.clear_tapped_keyboard = True
     name = party_names(turn, booking.party)[index]
-    party = booking.party[:index] + booking.party[index + 1 :]
+    change = await booking_service.remove_member(turn.uow, turn.ctx, booking, index, turn.now)
+    if change is None:
+        turn.say(turn.t("booking.mine.remove_does_not_fit"), ((menu_button(turn),),))
+        return
+    changed = change.booking
     location = turn.ctx.locations[booking.location_id]
-    found = await booking_service.availability(
-        turn.uow,
-        location,
-        turn.ctx.working_days[location.id],
-        len(party),
-        turn.today,
-        ignore=booking,
-    )
-    start = booking.visits[0].start
-    options = available_starts(found.location, booking.day, len(party), found.usage)
-    itinerary = next((i for i in options if i.visits[0].start == start), None)
-    if itinerary is None:
-        turn.say(turn.t("booking.mine.remove_does_not_fit"), ((menu_button(turn),),))
-        return
-    try:
-        changed = await booking_service.reschedule(
-            turn.uow, location, booking, itinerary, party=party, now=turn.now
-        )
-    except booking_service.SlotTaken:
-        turn.say(turn.t("booking.mine.remove_does_not_fit"), ((menu_button(turn),),))
-        return
-    turn.wakeups += await reminders.plan_visit(
-        turn.uow, changed, location, turn.ctx.reminders, turn.now
-    )
-    await _drop_person(turn, booking.id, index)
+    turn.wakeups += change.wakeups
     turn.say(
         Markup(
             f"{turn.t('booking.mine.removed', name=name)}\n\n"
@@ -175,7 +151,7 @@ async def _remove_member(turn: Turn, booking: Booking, index: int) -> None:
         ),
         ((Button(turn.label("menu_more.mine"), "m:mine"),),),
     )
-    await notify_waitlist(turn, location, booking.day)
+    await notify_waitlist(turn, change)
 
 
 async def _toggle_waitlist(turn: Turn, booking: Booking) -> None:
@@ -186,11 +162,3 @@ async def _toggle_waitlist(turn: Turn, booking: Booking) -> None:
         await turn.uow.waitlist.join(booking.id, turn.now)
         turn.toast = turn.label("booking.mine.waitlist_joined")
     await show_mine(turn)
-
-
-async def _drop_person(turn: Turn, booking_id: int, index: int) -> None:
-    """The removed member's pre-registration answers go with them."""
-    form = await turn.uow.prereg.get(booking_id)
-    if form is not None and index < len(form.persons):
-        del form.persons[index]
-        await turn.uow.prereg.save(form, turn.now)

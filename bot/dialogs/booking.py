@@ -15,7 +15,7 @@ from bot.dialogs.hr.notify import hire_booked
 from bot.dialogs.ics import booking_calendar
 from bot.dialogs.keyboards import BACK, flow_data, grid
 from bot.dialogs.menu import menu_button
-from bot.dialogs.prereg import recheck_after_move
+from bot.dialogs.prereg import say_reopened
 from bot.dialogs.turn import Button, Document, Keyboard, Turn
 from bot.domain.booking import Booking, PartyMember, party_of
 from bot.domain.checklist import SOURCE as CHECKLIST_SOURCE
@@ -23,7 +23,6 @@ from bot.domain.itinerary import Itinerary
 from bot.domain.language import Language
 from bot.domain.locations import Location
 from bot.services import booking as booking_service
-from bot.services import reminders
 
 FLOW = "book"
 MAX_CHILDREN = 5
@@ -360,12 +359,13 @@ class BookingFlow:
                     turn.toast = turn.label("errors.stale_button")
                     turn.dialog = turn.dialog.end()
                     return
-                booking = await booking_service.reschedule(
-                    turn.uow, location, old, itinerary, now=turn.now
+                change = await booking_service.move_visit(
+                    turn.uow, turn.ctx, old, itinerary, now=turn.now
                 )
             else:
-                booking = await booking_service.book(
+                change = await booking_service.book_visit(
                     turn.uow,
+                    turn.ctx,
                     location,
                     itinerary,
                     user_id=turn.incoming.user_id,
@@ -382,9 +382,8 @@ class BookingFlow:
             turn.dialog = turn.dialog.end()
             turn.say(turn.t("booking.already_booked", reference="…"), ((menu_button(turn),),))
             return
-        turn.wakeups += await reminders.plan_visit(
-            turn.uow, booking, location, turn.ctx.reminders, turn.now
-        )
+        booking = change.booking
+        turn.wakeups += change.wakeups
         await hire_booked(turn, booking)
         turn.clear_tapped_keyboard = True
         turn.dialog = turn.dialog.end()
@@ -392,8 +391,8 @@ class BookingFlow:
         if old is not None:
             done = turn.t("booking.mine.rescheduled", reference=booking.reference)
             turn.say(Markup(f"{done}\n\n{details}"))
-            await notify_waitlist(turn, location, old.day)
-            await recheck_after_move(turn, booking)
+            await notify_waitlist(turn, change)
+            await say_reopened(turn, booking, change.reopened)
         else:
             turn.say(
                 turn.t(
@@ -420,16 +419,15 @@ class BookingFlow:
         return False
 
 
-async def notify_waitlist(turn: Turn, location: Location, freed_day: date) -> None:
+async def notify_waitlist(turn: Turn, change: booking_service.VisitChange) -> None:
     """Tells the earliest waiting users that an earlier day has room."""
-    waiting = await booking_service.waiting_to_notify(
-        turn.uow, location, turn.ctx.working_days[location.id], freed_day, turn.today, turn.now
-    )
-    for booking in waiting:
+    freed_day = change.freed_day
+    if freed_day is None:
+        return
+    for booking in change.waiting:
         if booking.user_id == turn.incoming.user_id:
             continue
-        profile = await turn.uow.users.get(booking.user_id)
-        lang = profile.language if profile is not None else "en"
+        lang = await turn.language_of(booking.user_id)
         text = turn.ctx.catalog.text(
             lang, "booking.mine.earlier_free", day=format_day(freed_day, lang)
         )

@@ -7,6 +7,7 @@ from dataclasses import replace
 from bot.content.catalog import Markup, escape, format_day, format_moment
 from bot.dialogs.menu import menu_button
 from bot.dialogs.prereg import staff_status_key
+from bot.dialogs.staff_gate import admit_staff
 from bot.dialogs.turn import Button, Keyboard, Turn
 from bot.domain.dialog import Dialog
 from bot.domain.handoff import (
@@ -18,12 +19,6 @@ from bot.domain.handoff import (
 )
 
 FLOW = "handoff"
-
-
-async def is_staff(turn: Turn) -> bool:
-    """Admins, and whoever an admin added."""
-    user_id = turn.incoming.user_id
-    return user_id in turn.ctx.admin_ids or await turn.uow.staff.contains(user_id)
 
 
 async def ask_topic(turn: Turn) -> None:
@@ -75,7 +70,7 @@ async def open_ticket(turn: Turn, topic: str) -> None:
     turn.dialog = Dialog().start(FLOW, "open", {"ticket": ticket.id})
     turn.profile = replace(turn.profile, misses=0)
     settings = turn.ctx.handoff
-    location = next(iter(turn.ctx.locations.values()))
+    location = turn.ctx.default_location
     working_days = turn.ctx.working_days[location.id]
     if in_office_hours(turn.now, turn.ctx.zone, working_days, settings):
         position = await turn.uow.tickets.position(ticket)
@@ -268,8 +263,7 @@ async def _leave(turn: Turn, ticket_id: int) -> None:
 async def staff_ticket_button(turn: Turn, rest: str) -> None:
     """tk:c:<ticket> claims, tk:x:<ticket> closes; staff only, in the staff chat."""
     turn.handler = "handoff:staff_button"
-    if turn.incoming.chat_id != turn.ctx.staff_chat_id or not await is_staff(turn):
-        turn.toast = turn.label("handoff.staff.not_staff")
+    if not await admit_staff(turn):
         return
     action, _, number = rest.partition(":")
     ticket = await turn.uow.tickets.get(int(number)) if number.isdigit() else None
@@ -316,8 +310,7 @@ async def _end_user_flow(turn: Turn, ticket: Ticket) -> None:
 async def _tell_user(
     turn: Turn, target: Ticket, key: str, buttons: Keyboard = (), **params: object
 ) -> None:
-    profile = await turn.uow.users.get(target.user_id)
-    lang = profile.language if profile is not None else turn.ctx.default_language
+    lang = await turn.language_of(target.user_id)
     turn.tell(target.chat_id, turn.ctx.catalog.text(lang, key, **params), buttons)
 
 
@@ -331,8 +324,7 @@ async def staff_reply(turn: Turn) -> bool:
     if ticket is None:
         return False
     turn.handler = "handoff:staff_reply"
-    if not await is_staff(turn):
-        turn.say(turn.t("handoff.staff.not_staff"))
+    if not await admit_staff(turn):
         return True
     if ticket.status == "closed":
         turn.say(turn.t("handoff.staff.ticket_closed"))
@@ -344,8 +336,7 @@ async def staff_reply(turn: Turn) -> bool:
         await turn.uow.audit.record(turn.incoming.user_id, "claim", f"ticket:{ticket.id}", turn.now)
         await _tell_user(turn, ticket, "handoff.joined", name=name)
     await turn.uow.audit.record(turn.incoming.user_id, "reply", f"ticket:{ticket.id}", turn.now)
-    profile = await turn.uow.users.get(ticket.user_id)
-    lang = profile.language if profile is not None else turn.ctx.default_language
+    lang = await turn.language_of(ticket.user_id)
     if turn.incoming.has_media:
         caption = turn.ctx.catalog.text(
             lang, "handoff.staff_caption", name=name, text=turn.incoming.text

@@ -19,17 +19,9 @@ from bot.domain.checklist import SOURCE as CHECKLIST_SOURCE
 from bot.domain.checklist import prereg_checklist
 from bot.domain.countries import country_name, search_countries
 from bot.domain.language import Language
-from bot.domain.prereg_fields import (
-    FIELDS,
-    Field,
-    FieldRules,
-    fields_for,
-    is_complete,
-    missing_fields,
-    parse_answer,
-)
+from bot.domain.prereg import Person, Preregistration
+from bot.domain.prereg_fields import FIELDS, Field, FieldRules, fields_for, parse_answer
 from bot.domain.validators import Invalid, localised_params
-from bot.storage.prereg import Person, Preregistration
 
 FLOW = "prereg"
 MAX_NATIONALITIES = 4
@@ -47,15 +39,6 @@ def _position(step: str) -> tuple[bool, int, str] | None:
 
 def _step(person: int, key: str, *, editing: bool = False) -> str:
     return f"{'e' if editing else ''}{person}.{key}"
-
-
-def sequence(form: Preregistration) -> list[tuple[int, str]]:
-    """Every (person, field) in the order they are asked."""
-    return [
-        (index, field.key)
-        for index, person in enumerate(form.persons)
-        for field in fields_for(person.role)
-    ]
 
 
 def person_name(turn: Turn, form: Preregistration, index: int) -> str:
@@ -121,10 +104,10 @@ class PreregFlow:
         form = await turn.uow.prereg.get(booking.id)
         if form is None:
             turn.dialog = turn.dialog.start(FLOW, "consent", {"b": booking.id})
-        elif form.complete or not _first_missing(form):
+        elif form.complete or not form.missing():
             turn.dialog = turn.dialog.start(FLOW, "review", {"b": booking.id})
         else:
-            person, key = _first_missing(form)[0]
+            person, key = form.missing()[0]
             turn.dialog = turn.dialog.start(FLOW, _step(person, key), {"b": booking.id})
         await self.prompt(turn)
 
@@ -223,12 +206,12 @@ class PreregFlow:
             return
         if form is None:
             persons = [Person(member.role) for member in booking.party]
-            persons[0].answers.update(await self._from_employer(turn, booking))
+            persons[0] = Person(persons[0].role, await self._from_employer(turn, booking))
             form = await turn.uow.prereg.create(
                 booking.id, turn.incoming.user_id, persons, turn.now
             )
         turn.say(turn.t("prereg.consent_thanks"))
-        first = _first_missing(form)
+        first = form.missing()
         step = _step(*first[0]) if first else "review"
         turn.dialog = turn.dialog.advance(step)
         await self.prompt(turn)
@@ -257,7 +240,7 @@ class PreregFlow:
         self, turn: Turn, booking: Booking, form: Preregistration, person: int, key: str
     ) -> None:
         field = FIELDS[key]
-        order = sequence(form)
+        order = form.sequence()
         number = order.index((person, key)) + 1 if (person, key) in order else 0
         value = form.persons[person].answers.get(key)
         lines = [
@@ -343,20 +326,17 @@ class PreregFlow:
         if answered and (value == KEEP or (value == DONE and field.kind == "countries")):
             await self._next(turn, form, position)
         elif value == CLEAR and field.kind == "countries":
-            answers.pop(key, None)
-            await self._store(turn, form)
+            form = await self._store(turn, form.without_answer(person, key))
             self._ask(turn, booking, form, person, key)
         elif value == SKIP and field.optional:
-            answers.pop(key, None)
-            await self._store(turn, form)
+            form = await self._store(turn, form.without_answer(person, key))
             await self._next(turn, form, position)
         elif value == SAME and field.household and person > 0:
             main_value = form.persons[0].answers.get(key)
             if main_value in (None, "", []):
                 await self._stale(turn)
                 return
-            answers[key] = main_value
-            await self._store(turn, form)
+            form = await self._store(turn, form.with_answer(person, key, main_value))
             await self._next(turn, form, position)
         elif value.startswith("="):
             await self._stale(turn)
@@ -386,25 +366,22 @@ class PreregFlow:
             for code in value if isinstance(value, list) else [value]:
                 if code not in chosen and len(chosen) < MAX_NATIONALITIES:
                     chosen.append(code)
-            answers[key] = chosen
-            await self._store(turn, form)
+            form = await self._store(turn, form.with_answer(person, key, chosen))
             turn.say(turn.t("prereg.nationality_added"))
             self._ask(turn, booking, form, person, key)
             return
-        answers[key] = value
-        await self._store(turn, form)
+        form = await self._store(turn, form.with_answer(person, key, value))
         await self._next(turn, form, position)
 
-    async def _store(self, turn: Turn, form: Preregistration) -> None:
-        if form.submitted_at is not None:
-            form.complete = _all_complete(form)
+    async def _store(self, turn: Turn, form: Preregistration) -> Preregistration:
         await turn.uow.prereg.save(form, turn.now)
+        return form
 
     async def _next(
         self, turn: Turn, form: Preregistration, position: tuple[bool, int, str]
     ) -> None:
         editing, person, key = position
-        order = sequence(form)
+        order = form.sequence()
         here = order.index((person, key)) if (person, key) in order else len(order)
         following = order[here + 1 :]
         if editing or not following:
@@ -416,7 +393,7 @@ class PreregFlow:
     def _review(self, turn: Turn, form: Preregistration) -> None:
         for index in range(len(form.persons)):
             turn.say(person_summary(turn, form, index))
-        missing = _first_missing(form)
+        missing = form.missing()
         key = "prereg.review_complete" if form.complete else "prereg.review"
         text = turn.t(key)
         if missing:
@@ -443,15 +420,13 @@ class PreregFlow:
     ) -> None:
         turn.clear_tapped_keyboard = True
         if value == "submit":
-            missing = _first_missing(form)
+            missing = form.missing()
             if missing:
                 turn.say(turn.t("prereg.still_missing"))
                 turn.dialog = turn.dialog.advance(_step(*missing[0]))
                 await self.prompt(turn)
                 return
-            form.complete = True
-            form.submitted_at = turn.now
-            await turn.uow.prereg.save(form, turn.now)
+            form = await self._store(turn, form.submitted(turn.now))
             turn.dialog = turn.dialog.end()
             turn.say(turn.t("prereg.submitted"))
             turn.say(form_checklist(turn, form), ((menu_button(turn),),))
@@ -489,19 +464,6 @@ class PreregFlow:
     async def _stale(self, turn: Turn) -> None:
         turn.toast = turn.label("errors.stale_button")
         await self.prompt(turn)
-
-
-def _first_missing(form: Preregistration) -> list[tuple[int, str]]:
-    """Every required (person, field) still unanswered, in asking order."""
-    return [
-        (index, key)
-        for index, person in enumerate(form.persons)
-        for key in missing_fields(person.answers, person.role)
-    ]
-
-
-def _all_complete(form: Preregistration) -> bool:
-    return all(is_complete(p.answers, p.role) for p in form.persons)
 
 
 def form_items(catalog: Catalog, lang: Language, form: Preregistration) -> str:
@@ -546,21 +508,10 @@ def prereg_button(turn: Turn, form: Preregistration | None) -> Keyboard:
     return ((Button(turn.label(key), "p:start"),),)
 
 
-async def recheck_after_move(turn: Turn, booking: Booking) -> None:
-    """A later appointment may fall after a document's expiry: reopen the form and say so."""
-    form = await turn.uow.prereg.get(booking.id)
+async def say_reopened(turn: Turn, booking: Booking, reopened: tuple[int, ...]) -> None:
+    """After a move past a document's expiry (the service reopened the form): say so."""
+    form = await turn.uow.prereg.get(booking.id) if reopened else None
     if form is None:
         return
-    expired = [
-        index
-        for index, person in enumerate(form.persons)
-        if str(person.answers.get("document_expiry") or "9999-12-31") < booking.day.isoformat()
-    ]
-    if not expired:
-        return
-    for index in expired:
-        form.persons[index].answers.pop("document_expiry", None)
-    form.complete = False
-    await turn.uow.prereg.save(form, turn.now)
-    names = ", ".join(person_name(turn, form, index) for index in expired)
+    names = ", ".join(person_name(turn, form, index) for index in reopened)
     turn.say(turn.t("prereg.document_expires", names=names), prereg_button(turn, form))

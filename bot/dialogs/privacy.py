@@ -75,12 +75,12 @@ async def on_delete_button(turn: Turn, value: str) -> None:
     elif value == "no":
         turn.say(turn.t("privacy.delete_kept"), ((menu_button(turn),),))
     elif value == "yes":
-        counts, freed, location_id = await erase_user(
+        counts, cancelled = await erase_user(
             turn.uow, turn.ctx, turn.incoming.user_id, turn.incoming.chat_id, turn.now
         )
         turn.dialog = turn.dialog.end()
         turn.say(turn.t("privacy.deleted", bookings=counts.get("bookings", 0)))
-        if freed is not None and location_id is not None:
-            await notify_waitlist(turn, turn.ctx.locations[location_id], freed)
+        if cancelled is not None:
+            await notify_waitlist(turn, cancelled)
     else:
         turn.toast = turn.label("errors.stale_button")

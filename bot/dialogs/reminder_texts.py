@@ -12,8 +12,8 @@ from bot.dialogs.turn import Button, Keyboard
 from bot.domain.booking import Booking
 from bot.domain.language import Language, parse_language
 from bot.domain.outbox import OutboxMessage
+from bot.domain.prereg import Preregistration
 from bot.domain.reminders import KINDS, bsn_due_date, insurance_deadline, still_makes_sense
-from bot.storage.prereg import Preregistration
 from bot.storage.unit_of_work import UnitOfWork
 
 Rendered = tuple[Markup, Keyboard]

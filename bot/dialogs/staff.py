@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from bot.content.catalog import Markup, format_clock, format_day
-from bot.dialogs.handoff import is_staff
 from bot.dialogs.hr.notify import hire_bsn_issued
 from bot.dialogs.hr.staff import HR_STAFF_COMMANDS, hr_staff_command
 from bot.dialogs.prereg import staff_status_key
 from bot.dialogs.report import report_command
+from bot.dialogs.staff_gate import admit_admin, admit_staff
 from bot.dialogs.turn import Button, Keyboard, Turn
 from bot.domain.booking import Booking, normalise_reference
 from bot.domain.dates import parse_staff_date
@@ -31,22 +31,13 @@ STAFF_COMMANDS = (
 MAX_CLOSURE_DAYS = 62
 
 
-def in_staff_chat(turn: Turn) -> bool:
-    """Staff commands are accepted only in the configured staff chat."""
-    return turn.ctx.staff_chat_id is not None and turn.incoming.chat_id == turn.ctx.staff_chat_id
-
-
 async def staff_command(turn: Turn) -> None:
     """Runs a staff command, or refuses it outside the staff chat."""
     turn.handler = f"staff:{turn.incoming.command}"
     if turn.incoming.command.startswith("staff"):
         await _manage_staff(turn)
         return
-    if not in_staff_chat(turn):
-        turn.say(turn.t("staff.only_staff_chat"))
-        return
-    if not await is_staff(turn):
-        turn.say(turn.t("handoff.staff.not_staff"))
+    if not await admit_staff(turn):
         return
     if turn.incoming.command == "agenda":
         await _agenda(turn)
@@ -66,8 +57,7 @@ async def staff_command(turn: Turn) -> None:
 
 async def _manage_staff(turn: Turn) -> None:
     """Admins add and remove staff (anywhere); everyone else is refused."""
-    if turn.incoming.user_id not in turn.ctx.admin_ids:
-        turn.say(turn.t("handoff.staff.not_staff"))
+    if not admit_admin(turn):
         return
     command, arg = turn.incoming.command, turn.incoming.args.strip()
     if command == "staff":
@@ -93,8 +83,7 @@ async def _manage_staff(turn: Turn) -> None:
 async def staff_button(turn: Turn, rest: str) -> None:
     """Agenda and alert buttons: attended, no-show, BSN issued; staff chat only."""
     turn.handler = "staff:button"
-    if not in_staff_chat(turn) or not await is_staff(turn):
-        turn.toast = turn.label("reminders.staff.staff_only")
+    if not await admit_staff(turn):
         return
     action, _, reference = rest.partition(":")
     if action not in ("att", "nos", "bsn") or not reference:
@@ -219,7 +208,7 @@ def _agenda_buttons(turn: Turn, bookings: list[Booking]) -> Keyboard:
 
 
 async def _close(turn: Turn) -> None:
-    location = next(iter(turn.ctx.locations.values()))
+    location = turn.ctx.default_location
     words = turn.incoming.args.split()
     usage = turn.t("staff.close_usage", desks=", ".join(location.desks))
     if not words:
@@ -280,8 +269,7 @@ async def _tell_affected(
     day: date,
     reason: str,
 ) -> None:
-    profile = await turn.uow.users.get(user_id)
-    lang = profile.language if profile is not None else turn.ctx.default_language
+    lang = await turn.language_of(user_id)
     catalog = turn.ctx.catalog
     text = catalog.text(
         lang, "staff.close_notice", reference=reference, day=format_day(day, lang), reason=reason

@@ -10,8 +10,8 @@ import io
 from datetime import date
 
 from bot.content.catalog import format_clock, format_day
-from bot.dialogs.handoff import is_staff
 from bot.dialogs.prereg import display, person_summary, staff_status_key
+from bot.dialogs.staff_gate import admit_staff
 from bot.dialogs.turn import Document, Turn
 from bot.domain.booking import normalise_reference
 from bot.domain.dates import parse_staff_date
@@ -26,21 +26,10 @@ def _cell(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_START) else value
 
 
-async def _allowed(turn: Turn) -> bool:
-    staff_chat = turn.ctx.staff_chat_id
-    if staff_chat is None or turn.incoming.chat_id != staff_chat:
-        turn.say(turn.t("staff.only_staff_chat"))
-        return False
-    if not await is_staff(turn):
-        turn.say(turn.t("handoff.staff.not_staff"))
-        return False
-    return True
-
-
 async def prereg_command(turn: Turn) -> None:
     """/prereg_csv [date] or /prereg REFERENCE."""
     turn.handler = f"staff:{turn.incoming.command}"
-    if not await _allowed(turn):
+    if not await admit_staff(turn):
         return
     arg = turn.incoming.args.strip()
     if turn.incoming.command == "prereg_csv":

@@ -108,6 +108,11 @@ class Turn:
         """A button label in the user's language."""
         return self.ctx.catalog.plain(self.lang, key, **params)
 
+    async def language_of(self, user_id: int) -> Language:
+        """Another user's language for a message to them; the bot's default if never seen."""
+        profile = await self.uow.users.get(user_id)
+        return profile.language if profile is not None else self.ctx.default_language
+
     @property
     def today(self) -> date:
         """Today's date where the bot operates."""

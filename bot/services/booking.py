@@ -6,10 +6,12 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.content.context import AppContext
 from bot.domain.booking import BookedVisit, Booking, PartyMember, new_reference
 from bot.domain.itinerary import Itinerary, available_starts, bookable_days, is_bookable
 from bot.domain.locations import Closure, Location
 from bot.domain.working_days import WorkingDays
+from bot.services import reminders
 from bot.storage.unit_of_work import Conflict, UnitOfWork
 
 Usage = dict[tuple[str, datetime], int]
@@ -202,3 +204,122 @@ async def waiting_to_notify(
             if len(chosen) >= WAITLIST_NOTIFY:
                 break
     return chosen
+
+
+# --- intents: one function per thing a user or staff member does with a booking -------------
+
+
+@dataclass(frozen=True)
+class VisitChange:
+    """What a booking change means beyond the booking: when to wake and whom to tell."""
+
+    booking: Booking
+    wakeups: tuple[datetime, ...] = ()
+    freed_day: date | None = None
+    waiting: tuple[Booking, ...] = ()  # their owners hear that `freed_day` has room
+    reopened: tuple[int, ...] = ()  # persons whose document expires before the new day
+
+
+async def _waiting_for(
+    uow: UnitOfWork, ctx: AppContext, location: Location, freed: date, now: datetime
+) -> tuple[Booking, ...]:
+    """Waiting bookings to tell about a freed day (they are marked as told)."""
+    today = now.astimezone(ctx.zone).date()
+    waiting = await waiting_to_notify(
+        uow, location, ctx.working_days[location.id], freed, today, now
+    )
+    return tuple(waiting)
+
+
+async def book_visit(
+    uow: UnitOfWork,
+    ctx: AppContext,
+    location: Location,
+    itinerary: Itinerary,
+    *,
+    user_id: int,
+    chat_id: int,
+    party: tuple[PartyMember, ...],
+    language: str,
+    now: datetime,
+) -> VisitChange:
+    """Books the day and plans its reminders; SlotTaken or AlreadyBooked otherwise."""
+    booking = await book(
+        uow,
+        location,
+        itinerary,
+        user_id=user_id,
+        chat_id=chat_id,
+        party=party,
+        language=language,
+        now=now,
+    )
+    wakeups = await reminders.plan_visit(uow, booking, location, ctx.reminders, now)
+    return VisitChange(booking, tuple(wakeups))
+
+
+async def move_visit(
+    uow: UnitOfWork,
+    ctx: AppContext,
+    booking: Booking,
+    itinerary: Itinerary,
+    *,
+    party: tuple[PartyMember, ...] | None = None,
+    now: datetime,
+) -> VisitChange:
+    """Moves the visit (or shrinks its party), replans reminders and reopens expired documents."""
+    location = ctx.locations[booking.location_id]
+    moved = await reschedule(uow, location, booking, itinerary, party=party, now=now)
+    wakeups = await reminders.plan_visit(uow, moved, location, ctx.reminders, now)
+    reopened: list[int] = []
+    form = await uow.prereg.get(booking.id)
+    if form is not None:
+        form, reopened = form.reopened_for(moved.day)
+        if reopened:
+            await uow.prereg.save(form, now)
+    return VisitChange(
+        moved,
+        tuple(wakeups),
+        booking.day,
+        await _waiting_for(uow, ctx, location, booking.day, now),
+        tuple(reopened),
+    )
+
+
+async def cancel_visit(
+    uow: UnitOfWork, ctx: AppContext, booking: Booking, now: datetime
+) -> VisitChange:
+    """Cancels, frees the places, drops every message planned and the form."""
+    location = ctx.locations[booking.location_id]
+    cancelled = await cancel(uow, location, booking, now)
+    await reminders.drop_all(uow, booking)
+    await uow.prereg.delete(booking.id)
+    waiting = await _waiting_for(uow, ctx, location, booking.day, now)
+    return VisitChange(cancelled, (), booking.day, waiting)
+
+
+async def remove_member(
+    uow: UnitOfWork, ctx: AppContext, booking: Booking, index: int, now: datetime
+) -> VisitChange | None:
+    """Keeps the same start for the smaller party, or changes nothing (None) when it won't fit."""
+    if not 0 < index < booking.party_size:
+        return None
+    location = ctx.locations[booking.location_id]
+    party = booking.party[:index] + booking.party[index + 1 :]
+    today = now.astimezone(ctx.zone).date()
+    found = await availability(
+        uow, location, ctx.working_days[location.id], len(party), today, ignore=booking
+    )
+    start = booking.visits[0].start
+    options = available_starts(found.location, booking.day, len(party), found.usage)
+    itinerary = next((i for i in options if i.visits[0].start == start), None)
+    if itinerary is None:
+        return None
+    try:
+        change = await move_visit(uow, ctx, booking, itinerary, party=party, now=now)
+    except SlotTaken:
+        return None
+    form = await uow.prereg.get(booking.id)
+    if form is not None and index < len(form.persons):
+        await uow.prereg.save(form.without_person(index), now)
+    return change

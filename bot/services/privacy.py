@@ -5,29 +5,24 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from bot.content.context import AppContext
-from bot.services import booking as booking_service
-from bot.services import reminders
+from bot.services.booking import VisitChange, cancel_visit
 from bot.storage.unit_of_work import UnitOfWork
 
 
 async def erase_user(
     uow: UnitOfWork, ctx: AppContext, user_id: int, chat_id: int, now: datetime
-) -> tuple[dict[str, int], date | None, str | None]:
+) -> tuple[dict[str, int], VisitChange | None]:
     """Cancels the active booking (freeing its places), then removes every row about the user.
 
-    Returns the counts, and the freed day and location so waiting users can be told.
+    Returns the counts, and the cancellation so waiting users can be told of the freed day.
     """
-    freed: date | None = None
-    location_id: str | None = None
+    cancelled: VisitChange | None = None
     booking = await uow.bookings.active_for_user(user_id)
     if booking is not None:
-        location = ctx.locations[booking.location_id]
-        await booking_service.cancel(uow, location, booking, now)
-        await reminders.drop_all(uow, booking)
-        freed, location_id = booking.day, booking.location_id
+        cancelled = await cancel_visit(uow, ctx, booking, now)
     counts = await uow.personal.erase(user_id, chat_id, now)
     counts["hires"] = await uow.hires.forget_user(user_id)  # HR keeps only the status
-    return counts, freed, location_id
+    return counts, cancelled
 
 
 async def purge(uow: UnitOfWork, today: date, after_days: int, now: datetime) -> dict[str, int]:

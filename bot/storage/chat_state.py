@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.dialog import Dialog
-from bot.domain.language import parse_language
+from bot.domain.language import stored_language
 from bot.domain.users import UserProfile
 from bot.storage.tables import DialogRow, ProcessedUpdateRow, UserRow
 
@@ -55,7 +55,7 @@ class ChatStateRepository:
         profile = None
         if language is not None:
             profile = UserProfile(
-                user_id, parse_language(language) or "en", bool(chosen), int(misses or 0)
+                user_id, stored_language(language), bool(chosen), int(misses or 0)
             )
         dialog = None
         if version is not None:

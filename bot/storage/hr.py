@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.hr import CORRECTABLE, AccountStatus, Hire, HireOverview, HrAccount
 from bot.domain.invites import VisitFacts
-from bot.domain.language import parse_language
+from bot.domain.language import stored_language
 from bot.storage.crypto import Cipher
 from bot.storage.tables import BookingRow, HireRow, HrAccountRow, PreregistrationRow
 
@@ -28,7 +28,7 @@ def _account(row: HrAccountRow, cipher: Cipher) -> HrAccount:
         chat_id=row.chat_id,
         kvk=row.kvk,
         email=cipher.decrypt(row.email),
-        language=parse_language(row.language) or "en",
+        language=stored_language(row.language),
         status=cast(AccountStatus, row.status),
         notify=row.notify,
         requested_at=row.requested_at,
@@ -152,7 +152,7 @@ class HireRepository:
             name=str(fixes.get("name", body.get("name", ""))),
             email=str(fixes.get("email", body.get("email", ""))),
             phone=str(fixes.get("phone", body.get("phone", ""))),
-            language=parse_language(str(body.get("language", ""))) or "en",
+            language=stored_language(str(body.get("language", ""))),
             arrival_date=row.arrival_date,
             route=row.route,
             municipality=row.municipality,

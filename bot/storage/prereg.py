@@ -3,51 +3,29 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.prereg import Person, Preregistration
 from bot.storage.crypto import Cipher
 from bot.storage.tables import BookingRow, PreregistrationRow
 
-Answers = dict[str, Any]
 
-
-@dataclass
-class Person:
-    """One member of the party and what they answered so far."""
-
-    role: str
-    answers: Answers = field(default_factory=dict)
-
-
-@dataclass
-class Preregistration:
-    """A booking's form as the dialogs edit it."""
-
-    booking_id: int
-    user_id: int
-    persons: list[Person]
-    consent_at: datetime
-    complete: bool = False
-    submitted_at: datetime | None = None
-
-    def to_json(self) -> str:
-        """The encrypted body's plaintext."""
-        return json.dumps(
-            {"persons": [{"role": p.role, "answers": p.answers} for p in self.persons]},
-            ensure_ascii=False,
-            separators=(",", ":"),
-        )
+def _body(form: Preregistration) -> str:
+    """The encrypted body's plaintext."""
+    return json.dumps(
+        {"persons": [{"role": p.role, "answers": dict(p.answers)} for p in form.persons]},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
 
 
 def _form(row: PreregistrationRow, cipher: Cipher) -> Preregistration:
     body = json.loads(cipher.decrypt(row.body))
-    persons = [Person(p["role"], dict(p.get("answers") or {})) for p in body.get("persons", [])]
+    persons = tuple(Person(p["role"], p.get("answers") or {}) for p in body.get("persons", []))
     return Preregistration(
         booking_id=row.booking_id,
         user_id=row.user_id,
@@ -71,15 +49,15 @@ class PreregRepository:
         return None if row is None else _form(row, self._cipher)
 
     async def create(
-        self, booking_id: int, user_id: int, persons: list[Person], now: datetime
+        self, booking_id: int, user_id: int, persons: Sequence[Person], now: datetime
     ) -> Preregistration:
         """Starts a form once the user has consented."""
-        form = Preregistration(booking_id, user_id, persons, consent_at=now)
+        form = Preregistration(booking_id, user_id, tuple(persons), consent_at=now)
         self._session.add(
             PreregistrationRow(
                 booking_id=booking_id,
                 user_id=user_id,
-                body=self._cipher.encrypt(form.to_json()),
+                body=self._cipher.encrypt(_body(form)),
                 consent_at=now,
                 complete=False,
                 updated_at=now,
@@ -93,7 +71,7 @@ class PreregRepository:
         row = await self._session.get(PreregistrationRow, form.booking_id)
         if row is None:
             raise LookupError("no pre-registration for this booking")
-        row.body = self._cipher.encrypt(form.to_json())
+        row.body = self._cipher.encrypt(_body(form))
         row.complete = form.complete
         row.submitted_at = form.submitted_at
         row.updated_at = now

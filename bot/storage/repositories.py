@@ -8,7 +8,7 @@ from sqlalchemy import delete, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.dialog import Dialog
-from bot.domain.language import Language, parse_language
+from bot.domain.language import Language, stored_language
 from bot.domain.users import UserProfile
 from bot.storage.tables import DialogRow, FaqGapRow, ProcessedUpdateRow, UserRow
 
@@ -31,7 +31,7 @@ class UserRepository:
         row = await self._row(user_id)
         if row is None:
             return None
-        return UserProfile(row.user_id, parse_language(row.language) or "en", row.language_chosen)
+        return UserProfile(row.user_id, stored_language(row.language), row.language_chosen)
 
     async def save(self, profile: UserProfile, now: datetime) -> None:
         """Inserts or updates the profile."""

@@ -283,4 +283,4 @@ async def test_staff_see_the_agenda_and_close_a_day(fake: FakeBotApi, staff_bot:
 
     # Outside the staff chat the command is refused.
     [refused] = await user.send("/agenda")
-    assert refused.content == t("nl", "staff.only_staff_chat")
+    assert refused.content == t("nl", "staff.refused")

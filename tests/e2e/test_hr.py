@@ -165,7 +165,7 @@ async def test_hr_uploads_hires_a_hire_confirms_and_books_and_hr_follows_the_sta
     request = await request_access(fake, hr, lang, KVK_A)
     assert ORG_A in request.content and KVK_A in request.content and "Hanna" in request.content
     assert await decide(fake, request, t("en", "hr.staff.approve"), who=ADMIN + 1) == t(
-        "en", "handoff.staff.not_staff"
+        "en", "staff.refused"
     )
     await decide(fake, request, t("en", "hr.staff.approve"))
     assert t("en", "hr.staff.approved", staff="Anna") in request.content  # edited in place
@@ -496,10 +496,10 @@ async def test_hr_accounts_that_are_not_approved_can_do_nothing_hr_only(
             assert answer.text == t(lang, "hr.home.not_hr_toast"), (chat.user.id, data)
         # Nor can they approve themselves or anyone else.
         tap = await fake.forge_tap(chat.user, chat.last, f"hs:ok:{chat.user.id}")
-        assert (await fake.wait_for_callback_answer(tap)).text == t(lang, "handoff.staff.not_staff")
+        assert (await fake.wait_for_callback_answer(tap)).text == t(lang, "staff.refused")
         await fake.wait_until_idle()
         [*_, refused] = await chat.send("/hr_revoke 8143")
-        assert refused.content == t(lang, "staff.only_staff_chat")
+        assert refused.content == t(lang, "staff.refused")
         await chat.fake.send_document(chat.user, "hires.csv", upload_csv(lang, []))
         await fake.wait_until_idle()
         assert chat.last.content == t(lang, "errors.unsupported")

@@ -8,8 +8,8 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.app import Runtime, build_runtime, running
-from bot.dialogs.turn import Incoming
 from bot.dialogs.runner import Outcome
+from bot.dialogs.turn import Incoming
 from bot.uploads.hire_files import MAX_UPLOAD_BYTES
 from fakebotapi import FakeBotApi
 from tests.e2e.conftest import bot_settings

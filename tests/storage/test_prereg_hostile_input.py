@@ -14,12 +14,12 @@ from hypothesis import strategies as st
 
 from bot.content.context import AppContext
 from bot.dialogs.router import route
+from bot.dialogs.runner import Conversations
 from bot.dialogs.turn import Incoming
 from bot.domain.booking import BookedVisit, PartyMember
 from bot.domain.dialog import Dialog
 from bot.domain.prereg_fields import FIELDS, fields_for
 from bot.services.clock import ManualClock
-from bot.dialogs.runner import Conversations
 from bot.storage import schema
 from bot.storage.database import Database
 from bot.storage.prereg import Person

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.content.catalog import Markup, format_day
-from bot.dialogs.handoff import is_staff
 from bot.dialogs.hr.access import home_keyboard, organisation
+from bot.dialogs.staff_gate import admit_staff
 from bot.dialogs.turn import Button, Turn
 from bot.domain.hr import AccountStatus, HrAccount
 
@@ -16,10 +16,6 @@ ACTIONS: dict[str, tuple[AccountStatus, tuple[AccountStatus, ...]]] = {
 }
 LIST_LIMIT = 40
 BUTTON_LIMIT = 20
-
-
-def _in_staff_chat(turn: Turn) -> bool:
-    return turn.ctx.staff_chat_id is not None and turn.incoming.chat_id == turn.ctx.staff_chat_id
 
 
 async def hr_staff_command(turn: Turn) -> None:
@@ -37,8 +33,7 @@ async def hr_staff_command(turn: Turn) -> None:
 async def hr_staff_button(turn: Turn, rest: str) -> None:
     """Approve, reject or revoke buttons; only staff, only in the staff chat."""
     turn.handler = "staff:hr"
-    if not _in_staff_chat(turn) or not await is_staff(turn):
-        turn.toast = turn.label("handoff.staff.not_staff")
+    if not await admit_staff(turn):
         return
     action, _, user = rest.partition(":")
     user, _, origin = user.partition(":")  # ":l": tapped under /hr_accounts, not the request
