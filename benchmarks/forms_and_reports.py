@@ -30,6 +30,7 @@ from sqlalchemy import text
 
 from bot.content.context import AppContext
 from bot.dialogs.router import route
+from bot.dialogs.runner import Conversations
 from bot.dialogs.turn import Incoming
 from bot.domain.booking import BookedVisit, PartyMember
 from bot.domain.dialog import Dialog
@@ -38,7 +39,6 @@ from bot.reports.build import render
 from bot.reports.figures import Scope, collect
 from bot.reports.period import Period
 from bot.services.clock import ManualClock
-from bot.dialogs.runner import Conversations
 from bot.storage import schema
 from bot.storage.database import Database
 from bot.storage.prereg import Person
@@ -174,7 +174,7 @@ async def report(ctx: AppContext, folder: Path, bookings: int) -> None:
     scope = Scope(Period(date(2026, 12, 1), date(2026, 12, 31)))
     started = time.perf_counter()
     async with UnitOfWork(database) as uow:
-        figures = await collect(uow.session, ctx, scope, NOW)
+        figures = await collect(uow.reports, ctx, scope, NOW)
     queried = time.perf_counter() - started
     started = time.perf_counter()
     made = await asyncio.to_thread(render, figures, ctx, "en")
