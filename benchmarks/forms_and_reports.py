@@ -174,7 +174,7 @@ async def report(ctx: AppContext, folder: Path, bookings: int) -> None:
     scope = Scope(Period(date(2026, 12, 1), date(2026, 12, 31)))
     started = time.perf_counter()
     async with UnitOfWork(database) as uow:
-        figures = await collect(uow.session, ctx, scope, NOW)
+        figures = await collect(uow.reports, ctx, scope, NOW)
     queried = time.perf_counter() - started
     started = time.perf_counter()
     made = await asyncio.to_thread(render, figures, ctx, "en")

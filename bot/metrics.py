@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from datetime import UTC, datetime
 
 from prometheus_client import (
     CollectorRegistry,
@@ -19,12 +18,11 @@ from prometheus_client import (
     disable_created_metrics,
     generate_latest,
 )
-from sqlalchemy import func, select
 
 from bot.domain.reminders import KINDS
 from bot.services.clock import Clock
 from bot.storage.database import Database
-from bot.storage.tables import OutboxRow, TicketRow
+from bot.storage.metrics_queries import read_live_state
 
 log = logging.getLogger(__name__)
 disable_created_metrics()  # type: ignore[no-untyped-call]  # no *_created series: noise here
@@ -121,31 +119,16 @@ class Metrics:
     async def refresh(self) -> None:
         """Reads the outbox and ticket gauges from the database."""
         now = self._clock.now()
-        async with self._database.session() as session:
-            due = (
-                await session.execute(
-                    select(OutboxRow.kind, func.count(), func.min(OutboxRow.due_at))
-                    .where(OutboxRow.status.in_(("pending", "sending")), OutboxRow.due_at <= now)
-                    .group_by(OutboxRow.kind)
-                )
-            ).all()
-            tickets = (
-                await session.execute(
-                    select(TicketRow.status, func.count(), func.min(TicketRow.created_at))
-                    .where(TicketRow.status.in_(OPEN_TICKET_STATUSES))
-                    .group_by(TicketRow.status)
-                )
-            ).all()
-            await session.rollback()
+        state = await read_live_state(self._database, now, OPEN_TICKET_STATUSES)
         self.backlog.clear()
         for kind in OUTBOX_KINDS:
             self.backlog.labels(kind).set(0)
-        firsts = [when for _kind, _count, first in due if (when := _aware(first)) is not None]
-        for kind, count, _first in due:
-            self.backlog.labels(kind).set(count)
+        for due in state.backlog:
+            self.backlog.labels(due.kind).set(due.count)
+        firsts = [due.oldest_due for due in state.backlog if due.oldest_due is not None]
         oldest = min(firsts, default=None)
         self.oldest_due.set(max(0.0, (now - oldest).total_seconds()) if oldest else 0.0)
-        counts = {str(status): (int(count), _aware(first)) for status, count, first in tickets}
+        counts = {group.status: (group.count, group.oldest_created) for group in state.tickets}
         for status in OPEN_TICKET_STATUSES:
             self.tickets.labels(status).set(counts.get(status, (0, None))[0])
         unclaimed = counts.get("open", (0, None))[1]
@@ -159,12 +142,3 @@ class Metrics:
             self.refresh_errors.inc()
             log.warning("metrics_refresh_failed error=%s", type(exc).__name__)
         return generate_latest(self.registry)
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    """Aggregates skip the column type, so SQLite hands back naive UTC (or even text)."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value

@@ -26,7 +26,7 @@ async def report_command(turn: Turn) -> None:
         return
     lang = request.language or turn.lang
     scope = Scope(request.period, request.location_id)
-    figures = await collect(turn.uow.session, ctx, scope, turn.now)
+    figures = await collect(turn.uow.reports, ctx, scope, turn.now)
     period = request.period
     await turn.uow.audit.record(
         turn.incoming.user_id,

@@ -6,13 +6,12 @@ import asyncio
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.content.context import AppContext
 from bot.domain.language import Language
 from bot.reports.figures import Figures, Scope, collect
 from bot.reports.html import page
 from bot.reports.view import build_view
+from bot.storage.report_queries import ReportQueries
 
 
 @dataclass(frozen=True)
@@ -41,10 +40,10 @@ def file_stem(scope: Scope) -> str:
 
 
 async def make_report(
-    session: AsyncSession, ctx: AppContext, scope: Scope, lang: Language, now: datetime
+    queries: ReportQueries, ctx: AppContext, scope: Scope, lang: Language, now: datetime
 ) -> Report:
     """Queries first, then matplotlib off the event loop."""
-    figures = await collect(session, ctx, scope, now)
+    figures = await collect(queries, ctx, scope, now)
     return await asyncio.to_thread(render, figures, ctx, lang)
 
 

@@ -87,7 +87,7 @@ async def _write(
     try:
         await schema.upgrade(database)
         async with UnitOfWork(database) as uow:
-            figures = await collect(uow.session, ctx, Scope(period, location), SystemClock().now())
+            figures = await collect(uow.reports, ctx, Scope(period, location), SystemClock().now())
     finally:
         await database.dispose()
     report = render(figures, ctx, lang)  # after the transaction: a running bot need not wait

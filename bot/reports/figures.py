@@ -14,20 +14,23 @@ from __future__ import annotations
 import math
 import statistics
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
-
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.content.context import AppContext
 from bot.domain.language import LANGUAGES
 from bot.domain.reminders import KINDS, bsn_due_date
 from bot.domain.working_days import WorkingDays
 from bot.reports.period import Period
-from bot.storage.tables import BookingRow, FaqGapRow, HireRow, OutboxRow, TicketRow, UserRow
+from bot.storage.report_queries import (
+    AskedGap,
+    BookingFact,
+    OutboxCount,
+    ReportQueries,
+    TicketTimes,
+)
 
 PARTY_BUCKETS = (1, 2, 3, 4, 5)  # the last one is "5 or more"
 # Working days the BSN took: (from, to) with None for "and more".
@@ -161,65 +164,30 @@ class Figures:
     new_users: tuple[int, ...]  # per LANGUAGES
 
 
-async def collect(session: AsyncSession, ctx: AppContext, scope: Scope, now: datetime) -> Figures:
-    """Runs the report's queries in the caller's transaction."""
+async def collect(queries: ReportQueries, ctx: AppContext, scope: Scope, now: datetime) -> Figures:
+    """Runs the report's queries (in the caller's transaction) and reduces their rows."""
     period = scope.period
     start, end = period.bounds(ctx.zone)
-    bookings = await _bookings(session, scope)
-    invited = {
-        user
-        for user in await session.scalars(
-            select(HireRow.user_id).where(HireRow.user_id.is_not(None))
-        )
-        if user is not None
-    }
+    bookings = await queries.bookings(period.first, period.last, scope.location_id)
+    invited = await queries.invited_users()
     active = [b for b in bookings if b.status == "active"]
     return Figures(
         scope=scope,
         generated_at=now,
         visits=_visits(active, bookings, period, invited),
         bsn=_bsn(active, ctx, now),
-        reminders=await _reminders(session, scope, start, end),
-        handoffs=await _handoffs(session, period, ctx.zone, start, end),
-        gaps=await _gaps(session, ctx, period, start, end),
-        new_users=await _new_users(session, start, end),
+        reminders=_reminders(await queries.outbox_counts(start, end, scope.location_id)),
+        handoffs=_handoffs(await queries.tickets_opened(start, end), period, ctx.zone),
+        gaps=_gaps(await queries.gaps_asked(start, end), ctx, period),
+        new_users=_new_users(await queries.new_users(start, end)),
     )
 
 
-@dataclass(frozen=True)
-class _Booking:
-    user_id: int
-    location_id: str
-    day: date
-    size: int
-    language: str
-    status: str
-    attendance: str | None
-    bsn_issued_at: datetime | None
-
-
-async def _bookings(session: AsyncSession, scope: Scope) -> list[_Booking]:
-    query = select(
-        BookingRow.user_id,
-        BookingRow.location_id,
-        BookingRow.day,
-        BookingRow.party,
-        BookingRow.language,
-        BookingRow.status,
-        BookingRow.attendance,
-        BookingRow.bsn_issued_at,
-    ).where(BookingRow.day >= scope.period.first, BookingRow.day <= scope.period.last)
-    if scope.location_id is not None:
-        query = query.where(BookingRow.location_id == scope.location_id)
-    rows = await session.execute(query)
-    return [
-        _Booking(user, location, day, len(party or ()), language, status, attendance, issued)
-        for user, location, day, party, language, status, attendance, issued in rows.all()
-    ]
-
-
 def _visits(
-    active: list[_Booking], every: list[_Booking], period: Period, invited: set[int]
+    active: Sequence[BookingFact],
+    every: Sequence[BookingFact],
+    period: Period,
+    invited: frozenset[int],
 ) -> Visits:
     per_week = [0] * len(period.weeks())
     sizes = [0] * len(PARTY_BUCKETS)
@@ -263,7 +231,7 @@ def _bucket(days: int) -> int:
     raise ValueError(days)  # unreachable: the last bucket is open-ended
 
 
-def _bsn(active: list[_Booking], ctx: AppContext, now: datetime) -> Bsn:
+def _bsn(active: Sequence[BookingFact], ctx: AppContext, now: datetime) -> Bsn:
     default = next(iter(ctx.locations))
     counts: Counter[str] = Counter()
     buckets = [0] * len(BSN_BUCKETS)
@@ -301,22 +269,12 @@ def _bsn(active: list[_Booking], ctx: AppContext, now: datetime) -> Bsn:
     )
 
 
-async def _reminders(
-    session: AsyncSession, scope: Scope, start: datetime, end: datetime
-) -> Reminders:
-    query = select(OutboxRow.kind, OutboxRow.status, func.count()).where(
-        OutboxRow.due_at >= start, OutboxRow.due_at < end
-    )
-    if scope.location_id is not None:
-        query = query.join(BookingRow, BookingRow.id == OutboxRow.booking_id).where(
-            BookingRow.location_id == scope.location_id
-        )
-    rows = (await session.execute(query.group_by(OutboxRow.kind, OutboxRow.status))).all()
+def _reminders(rows: Sequence[OutboxCount]) -> Reminders:
     statuses: Counter[str] = Counter()
     kinds: Counter[str] = Counter()
-    for kind, status, count in rows:
-        statuses[_OUTBOX_GROUP_OF.get(status, status)] += count
-        kinds[kind] += count
+    for row in rows:
+        statuses[_OUTBOX_GROUP_OF.get(row.status, row.status)] += row.count
+        kinds[row.kind] += row.count
     order: dict[str, int] = {kind: i for i, kind in enumerate(KINDS)}
     return Reminders(
         statuses=tuple(statuses[group] for group in OUTBOX_GROUPS),
@@ -338,34 +296,22 @@ def _wait(minutes: list[float]) -> Wait:
     return Wait(len(minutes), statistics.median(minutes), percentile(minutes, 0.9))
 
 
-async def _handoffs(
-    session: AsyncSession, period: Period, zone: ZoneInfo, start: datetime, end: datetime
-) -> Handoffs:
-    rows = (
-        await session.execute(
-            select(
-                TicketRow.created_at,
-                TicketRow.claimed_at,
-                TicketRow.closed_at,
-                TicketRow.rating,
-                TicketRow.status,
-            ).where(TicketRow.created_at >= start, TicketRow.created_at < end)
-        )
-    ).all()
+def _handoffs(rows: Sequence[TicketTimes], period: Period, zone: ZoneInfo) -> Handoffs:
     per_week = [0] * len(period.weeks())
     ratings = [0] * len(RATINGS)
     to_claim: list[float] = []
     to_close: list[float] = []
     given: list[int] = []
     statuses: Counter[str] = Counter()
-    for created, claimed, closed, rating, status in rows:
+    for ticket in rows:
+        created, rating = ticket.created_at, ticket.rating
         per_week[period.week_of(created.astimezone(zone).date())] += 1
-        statuses[status] += 1
-        if claimed is not None:
-            to_claim.append((claimed - created).total_seconds() / 60)
-        if closed is not None:
-            to_close.append((closed - created).total_seconds() / 60)
-        if rating in RATINGS:
+        statuses[ticket.status] += 1
+        if ticket.claimed_at is not None:
+            to_claim.append((ticket.claimed_at - created).total_seconds() / 60)
+        if ticket.closed_at is not None:
+            to_close.append((ticket.closed_at - created).total_seconds() / 60)
+        if rating is not None and rating in RATINGS:
             ratings[rating - 1] += 1
             given.append(rating)
     return Handoffs(
@@ -388,26 +334,17 @@ def closest_topic(ctx: AppContext, text: str, language: str) -> str:
     return ctx.faq.entry(ranked[0][0], lang).topic
 
 
-async def _gaps(
-    session: AsyncSession, ctx: AppContext, period: Period, start: datetime, end: datetime
-) -> Gaps:
-    rows = (
-        await session.execute(
-            select(FaqGapRow.text, FaqGapRow.language, FaqGapRow.asked_at).where(
-                FaqGapRow.asked_at >= start, FaqGapRow.asked_at < end
-            )
-        )
-    ).all()
+def _gaps(rows: Sequence[AskedGap], ctx: AppContext, period: Period) -> Gaps:
     per_week = [0] * len(period.weeks())
     languages: Counter[str] = Counter()
     topics: Counter[str] = Counter()
     known: dict[tuple[str, str], str] = {}
-    for text, language, asked in rows:
-        per_week[period.week_of(asked.astimezone(ctx.zone).date())] += 1
-        languages[language] += 1
-        key = (" ".join(text.lower().split()), language)
+    for gap in rows:
+        per_week[period.week_of(gap.asked_at.astimezone(ctx.zone).date())] += 1
+        languages[gap.language] += 1
+        key = (" ".join(gap.text.lower().split()), gap.language)
         if key not in known:
-            known[key] = closest_topic(ctx, key[0], language)
+            known[key] = closest_topic(ctx, key[0], gap.language)
         topics[known[key]] += 1
     return Gaps(
         total=len(rows),
@@ -422,11 +359,5 @@ def _most_frequent(items: Iterable[tuple[str, int]]) -> tuple[tuple[str, int], .
     return tuple(sorted(items, key=lambda item: (item[0] == NO_TOPIC, -item[1], item[0])))
 
 
-async def _new_users(session: AsyncSession, start: datetime, end: datetime) -> tuple[int, ...]:
-    rows = await session.execute(
-        select(UserRow.language, func.count())
-        .where(UserRow.created_at >= start, UserRow.created_at < end)
-        .group_by(UserRow.language)
-    )
-    counts = {str(lang): int(n) for lang, n in rows.all()}
+def _new_users(counts: Mapping[str, int]) -> tuple[int, ...]:
     return tuple(counts.get(lang, 0) for lang in LANGUAGES)

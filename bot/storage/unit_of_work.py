@@ -21,6 +21,7 @@ from bot.storage.hr import HireRepository, HrAccountRepository
 from bot.storage.outbox import OutboxRepository
 from bot.storage.personal_data import PersonalData
 from bot.storage.prereg import PreregRepository
+from bot.storage.report_queries import ReportQueries
 from bot.storage.repositories import (
     DialogRepository,
     FaqGapRepository,
@@ -57,6 +58,7 @@ class UnitOfWork:
     hires: HireRepository
     prereg: PreregRepository
     personal: PersonalData
+    reports: ReportQueries
 
     def __init__(self, database: Database) -> None:
         self._database = database
@@ -82,6 +84,7 @@ class UnitOfWork:
         self.hires = HireRepository(self.session, self._database.cipher)
         self.prereg = PreregRepository(self.session, self._database.cipher)
         self.personal = PersonalData(self.session, self._database.cipher)
+        self.reports = ReportQueries(self.session)
         return self
 
     async def __aexit__(

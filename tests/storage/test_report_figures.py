@@ -266,7 +266,7 @@ async def seed(database: Database) -> None:
 
 async def figures_for(database: Database, ctx: AppContext, location: str | None) -> Figures:
     async with UnitOfWork(database) as uow:
-        return await collect(uow.session, ctx, Scope(DECEMBER, location), NOW.astimezone(UTC))
+        return await collect(uow.reports, ctx, Scope(DECEMBER, location), NOW.astimezone(UTC))
 
 
 def in_scope(location: str | None) -> list[Visit]:
