@@ -35,13 +35,13 @@ from bot.dialogs.turn import Incoming
 from bot.domain.booking import BookedVisit, PartyMember
 from bot.domain.dialog import Dialog
 from bot.domain.hires import check_hire_row
+from bot.domain.prereg import Person
 from bot.reports.build import render
 from bot.reports.figures import Scope, collect
 from bot.reports.period import Period
 from bot.services.clock import ManualClock
 from bot.storage import schema
 from bot.storage.database import Database
-from bot.storage.prereg import Person
 from bot.storage.unit_of_work import UnitOfWork
 from bot.uploads.hire_files import parse_upload
 

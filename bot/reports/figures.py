@@ -20,7 +20,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.content.context import AppContext
-from bot.domain.language import LANGUAGES
+from bot.domain.language import LANGUAGES, stored_language
 from bot.domain.reminders import KINDS, bsn_due_date
 from bot.domain.working_days import WorkingDays
 from bot.reports.period import Period
@@ -232,7 +232,7 @@ def _bucket(days: int) -> int:
 
 
 def _bsn(active: Sequence[BookingFact], ctx: AppContext, now: datetime) -> Bsn:
-    default = next(iter(ctx.locations))
+    default = ctx.default_location.id
     counts: Counter[str] = Counter()
     buckets = [0] * len(BSN_BUCKETS)
     for booking in active:
@@ -330,7 +330,7 @@ def closest_topic(ctx: AppContext, text: str, language: str) -> str:
     ranked = ctx.faq.scores(text)
     if not ranked or ranked[0][1] < GAP_TOPIC_SCORE:
         return NO_TOPIC
-    lang = language if language in LANGUAGES else "en"
+    lang = stored_language(language)
     return ctx.faq.entry(ranked[0][0], lang).topic
 
 

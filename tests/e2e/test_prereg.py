@@ -263,7 +263,7 @@ async def test_a_hire_finds_what_hr_entered_already_in_the_form(
 async def test_moving_past_a_documents_expiry_reopens_that_question(
     fake: FakeBotApi, database_url: str
 ) -> None:
-    from bot.storage.prereg import Person
+    from bot.domain.prereg import Person
 
     runtime = await start_bot(fake, database_url)
     async with running(runtime, "polling"):
@@ -275,8 +275,7 @@ async def test_moving_past_a_documents_expiry_reopens_that_question(
         async with UnitOfWork(runtime.database) as uow:
             answers = {"given_names": "Ana", "document_expiry": day.isoformat()}
             form = await uow.prereg.create(booking_id, 6103, [Person("main", answers)], NOW_E2E)
-            form.complete = True
-            await uow.prereg.save(form, NOW_E2E)
+            await uow.prereg.save(form.submitted(NOW_E2E), NOW_E2E)
             await uow.commit()
         await chat.tap(t("nl", "menu_more.mine"))
         await chat.tap(t("nl", "booking.mine.reschedule"))

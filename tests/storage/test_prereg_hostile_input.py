@@ -18,11 +18,11 @@ from bot.dialogs.runner import Conversations
 from bot.dialogs.turn import Incoming
 from bot.domain.booking import BookedVisit, PartyMember
 from bot.domain.dialog import Dialog
+from bot.domain.prereg import Person
 from bot.domain.prereg_fields import FIELDS, fields_for
 from bot.services.clock import ManualClock
 from bot.storage import schema
 from bot.storage.database import Database
-from bot.storage.prereg import Person
 from bot.storage.unit_of_work import UnitOfWork
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)

@@ -15,10 +15,10 @@ from bot.content.context import AppContext
 from bot.dialogs.reminder_texts import render
 from bot.domain.booking import BookedVisit, PartyMember
 from bot.domain.outbox import OutboxMessage
+from bot.domain.prereg import Person
 from bot.services.clock import ManualClock
 from bot.storage.crypto import Cipher
 from bot.storage.database import Database
-from bot.storage.prereg import Person
 from bot.storage.unit_of_work import UnitOfWork
 
 pytestmark = pytest.mark.storage
@@ -98,8 +98,7 @@ async def test_old_keys_still_decrypt_and_new_writes_use_the_new_key(database_ur
     async with UnitOfWork(rotated) as uow:
         form = await uow.prereg.get(booking_id)
         assert form is not None and form.persons[0].answers["document_number"] == PASSPORT
-        form.persons[0].answers["email"] = "zoe@example.org"
-        await uow.prereg.save(form, NOW)
+        await uow.prereg.save(form.with_answer(0, "email", "zoe@example.org"), NOW)
         await uow.commit()
     await rotated.dispose()
 
@@ -193,7 +192,7 @@ async def test_the_evening_reminder_carries_the_personal_checklist(
     async with UnitOfWork(database) as uow:
         form = await uow.prereg.get(booking_id)
         assert form is not None
-        form.persons[0].answers.update({"given_names": "Yui", "birth_country": "JP"})
+        form = form.with_answer(0, "given_names", "Yui").with_answer(0, "birth_country", "JP")
         await uow.prereg.save(form, NOW)
         message = OutboxMessage(1, 14, 14, booking_id, "evening_before", NOW, "en")
         rendered = await render(uow, ctx, message, NOW)
