@@ -18,6 +18,12 @@ log = logging.getLogger(__name__)
 MAX_RETRY_AFTER = 30.0
 
 
+def retry_after_seconds(exc: RetryAfter) -> float:
+    """Telegram's wait as seconds (PTB gives an int or a timedelta, depending on its settings)."""
+    wait = exc.retry_after
+    return float(wait if isinstance(wait, int | float) else wait.total_seconds())
+
+
 def markup(buttons: Keyboard) -> InlineKeyboardMarkup | None:
     """Telegram's inline keyboard for our buttons."""
     if not buttons:
@@ -136,11 +142,7 @@ async def _send(bot: Bot, incoming: Incoming, reply: Reply) -> tuple[int, int | 
             return None
         except RetryAfter as exc:
             _note("429")
-            wait = (
-                exc.retry_after
-                if isinstance(exc.retry_after, (int, float))
-                else exc.retry_after.total_seconds()
-            )
+            wait = retry_after_seconds(exc)
             if attempt == 2 or wait > MAX_RETRY_AFTER:
                 log.warning("send_dropped reason=retry_after chat_kind=%s", _chat_kind(chat_id))
                 return None

@@ -19,6 +19,7 @@ from bot.dialogs.prereg import say_reopened
 from bot.dialogs.turn import Button, Document, Keyboard, Turn
 from bot.domain.booking import Booking, PartyMember, party_of
 from bot.domain.checklist import SOURCE as CHECKLIST_SOURCE
+from bot.domain.checklist import party_checklist
 from bot.domain.itinerary import Itinerary
 from bot.domain.language import Language
 from bot.domain.locations import Location
@@ -72,20 +73,10 @@ def party_names(turn: Turn, party: tuple[PartyMember, ...]) -> list[str]:
     return names
 
 
-def checklist_keys(party: tuple[PartyMember, ...]) -> list[str]:
-    """Which documents this party must bring."""
-    keys = ["passports", "ind_letter", "birth_certificate", "proof_of_address"]
-    if any(m.role == "partner" for m in party):
-        keys += ["marriage_certificate", "partner_birth_certificate"]
-    if any(m.role == "child" for m in party):
-        keys.append("children_birth_certificates")
-    return keys
-
-
 def checklist(turn: Turn, party: tuple[PartyMember, ...]) -> Markup:
     """What to bring, for this party."""
     lines: list[str] = [turn.t("booking.checklist.title")]
-    lines += [f"• {turn.t(f'booking.checklist.{key}')}" for key in checklist_keys(party)]
+    lines += [f"• {turn.t(f'booking.checklist.{key}')}" for key in party_checklist(party)]
     lines.append(f"<i>{turn.t('booking.checklist.source', url=CHECKLIST_SOURCE)}</i>")
     return Markup("\n".join(lines))
 

@@ -6,10 +6,11 @@ from datetime import datetime
 
 from bot.content.catalog import Markup, escape, format_clock, format_day
 from bot.content.context import AppContext
-from bot.dialogs.booking import checklist_keys, itinerary_lines
+from bot.dialogs.booking import itinerary_lines
 from bot.dialogs.prereg import form_items
 from bot.dialogs.turn import Button, Keyboard
 from bot.domain.booking import Booking
+from bot.domain.checklist import party_checklist
 from bot.domain.language import Language, parse_language
 from bot.domain.outbox import OutboxMessage
 from bot.domain.prereg import Preregistration
@@ -76,7 +77,7 @@ def _text(
         else:
             items = "\n".join(
                 f"• {catalog.text(lang, f'booking.checklist.{key}')}"
-                for key in checklist_keys(booking.party)
+                for key in party_checklist(booking.party)
             )
         return Markup(f"{text}\n\n{catalog.text(lang, 'reminders.checklist_intro')}\n{items}"), ()
     if kind == "morning_of":

@@ -14,9 +14,9 @@ from bot.dialogs.turn import Button, Keyboard, Turn
 from bot.domain.booking import Booking, normalise_reference
 from bot.domain.dates import parse_staff_date
 from bot.domain.locations import Location
-from bot.domain.reminders import bsn_due_date
+from bot.services import attendance
 from bot.services import booking as booking_service
-from bot.services import reminders
+from bot.services.attendance import Mark
 
 STAFF_COMMANDS = (
     "agenda",
@@ -92,48 +92,30 @@ async def staff_button(turn: Turn, rest: str) -> None:
     await _mark(turn, action, reference)
 
 
+MARKS: dict[str, Mark] = {"att": "attended", "nos": "no_show", "bsn": "bsn_issued"}
+
+
 async def _mark(turn: Turn, action: str, reference: str) -> None:
     """Records attendance or the BSN's issue; the newcomer's messages go through the outbox."""
-    booking = await turn.uow.bookings.by_reference(reference)
-    if booking is None or booking.status != "active":
-        turn.say(turn.t("reminders.staff.unknown_reference", reference=reference))
+    result = await attendance.record(turn.uow, turn.ctx, reference, MARKS[action], turn.now)
+    if isinstance(result, attendance.Refused):
+        if result.reason == "already":
+            turn.toast = turn.label("reminders.staff.already", reference=reference)
+        elif result.reason == "not_attended":
+            turn.say(turn.t("reminders.staff.not_attended", reference=reference))
+        else:
+            turn.say(turn.t("reminders.staff.unknown_reference", reference=reference))
         return
-    location = turn.ctx.locations[booking.location_id]
-    settings = turn.ctx.reminders
     name = turn.incoming.first_name
-    if action in ("att", "nos") and booking.attendance is not None:
-        turn.toast = turn.label("reminders.staff.already", reference=reference)
-        return
-    if action == "att":
-        working_days = turn.ctx.working_days[location.id]
-        changed, wakes = await reminders.mark_attended(
-            turn.uow, booking, location, working_days, settings, turn.now, turn.ctx.staff_chat_id
-        )
-        due = bsn_due_date(changed.day, working_days, settings)
-        text = turn.t(
-            "reminders.staff.marked_attended",
-            reference=reference,
-            name=name,
-            due=format_day(due, turn.lang),
-        )
+    if result.bsn_due is not None:
+        due = format_day(result.bsn_due, turn.lang)
+        text = turn.t("reminders.staff.marked_attended", reference=reference, name=name, due=due)
     elif action == "nos":
-        changed, wakes = await reminders.mark_no_show(
-            turn.uow, booking, location, settings, turn.now
-        )
         text = turn.t("reminders.staff.marked_no_show", reference=reference, name=name)
     else:
-        if booking.attendance != "attended":
-            turn.say(turn.t("reminders.staff.not_attended", reference=reference))
-            return
-        if booking.bsn_issued_at is not None:
-            turn.toast = turn.label("reminders.staff.already", reference=reference)
-            return
-        changed, wakes = await reminders.mark_bsn_issued(
-            turn.uow, booking, location, settings, turn.now
-        )
         text = turn.t("reminders.staff.marked_issued", reference=reference, name=name)
-        await hire_bsn_issued(turn, changed)
-    turn.wakeups += wakes
+        await hire_bsn_issued(turn, result.booking)
+    turn.wakeups += result.wakeups
     turn.say(text)
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from babel.languages import get_official_languages
 
+from bot.domain.booking import PartyMember
 from bot.domain.countries import country_name
 from bot.domain.language import Language
 
@@ -33,6 +34,16 @@ HOUSING_ITEMS = {
     "owner": "housing_purchase",
     "main_occupant": "housing_consent",
 }
+
+
+def party_checklist(party: Sequence[PartyMember]) -> list[str]:
+    """Before the form is filled in: the documents a party of these roles must bring."""
+    keys = ["passports", "ind_letter", "birth_certificate", "proof_of_address"]
+    if any(m.role == "partner" for m in party):
+        keys += ["marriage_certificate", "partner_birth_certificate"]
+    if any(m.role == "child" for m in party):
+        keys.append("children_birth_certificates")
+    return keys
 
 
 @dataclass(frozen=True)

@@ -199,3 +199,15 @@ def test_every_item_has_a_text_with_matching_placeholders() -> None:
         k.removeprefix("checklist.") for k in catalog.keys("en") if k.startswith("checklist.")
     }
     assert seen == defined
+
+
+def test_before_the_form_the_party_decides_the_documents() -> None:
+    from bot.domain.booking import party_of
+    from bot.domain.checklist import party_checklist
+
+    alone = party_checklist(party_of(False, 0))
+    family = party_checklist(party_of(True, 2))
+    assert "passports" in alone and "marriage_certificate" not in alone
+    assert {"marriage_certificate", "partner_birth_certificate"} <= set(family)
+    assert "children_birth_certificates" in family
+    assert "children_birth_certificates" not in party_checklist(party_of(True, 0))
