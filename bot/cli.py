@@ -25,18 +25,29 @@ def _parser() -> argparse.ArgumentParser:
     shell = commands.add_parser(
         "shell", help="chat with the bot in this terminal, no Telegram needed"
     )
-    shell.add_argument("--user-id", type=int, default=1001)
-    shell.add_argument("--first-name", default="Alex")
     shell.add_argument(
-        "--lang", default="en", help="the Telegram language_code of the simulated user"
+        "--user-id",
+        type=int,
+        default=1001,
+        help="the simulated Telegram user (default: %(default)s)",
+    )
+    shell.add_argument(
+        "--first-name", default="Alex", help="their first name (default: %(default)s)"
+    )
+    shell.add_argument(
+        "--lang",
+        default="en",
+        help="the Telegram language_code of the simulated user (default: %(default)s)",
     )
     shell.add_argument(
         "--script", help="replay lines from this file ('-' for stdin) instead of typing"
     )
     shell.add_argument(
-        "--downloads", default="shell-downloads", help="where files the bot sends are saved"
+        "--downloads",
+        default="shell-downloads",
+        help="where files the bot sends are saved (default: %(default)s)",
     )
-    shell.add_argument("--database", default="", help="database URL (default: var/shell.sqlite3)")
+    shell.add_argument("--database", default="", help=_shell_database_help())
     gaps = commands.add_parser(
         "faq-gaps", help="print the most frequent questions without a good answer"
     )
@@ -53,6 +64,12 @@ def _parser() -> argparse.ArgumentParser:
     sponsor_import.add_argument("--source", default=None, help="where the register came from")
     report_cli.add_parser(commands)
     return parser
+
+
+def _shell_database_help() -> str:
+    """Names the database the shell really uses without --database: the settings' default."""
+    default = Settings.model_construct().sqlite_path
+    return f"database URL (default: DATABASE_URL, else the SQLite file {default})"
 
 
 def _settings(require_token: bool, **overrides: object) -> Settings:
