@@ -20,7 +20,7 @@ def _default_content_dir() -> Path:
 
 
 class Settings(BaseSettings):
-    """Every setting the bot reads; the README lists them all."""
+    """Every setting the bot reads; docs/settings.md lists them all."""
 
     model_config = SettingsConfigDict(
         env_file=".env", extra="ignore", frozen=True, populate_by_name=True
