@@ -116,7 +116,7 @@ async def test_staff_get_the_report_as_files_in_their_language(
     # Someone in the group who is not staff gets no files.
     await fake.send_text(fake.user(9601), "/report", chat=group)
     refused = await fake.wait_for_bot_message(group)
-    assert refused.content == "Only staff can do this."
+    assert refused.content == "Only the desk's staff can do this, in the staff chat."
     await fake.send_text(fake.user(ADMIN), "/report someday", chat=group)
     usage = await fake.wait_for_bot_message(group)
     assert "/report 2026-11" in usage.content and "maastricht" in usage.content
