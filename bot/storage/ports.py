@@ -12,8 +12,9 @@ from bot.domain.handoff import Ticket
 from bot.domain.hr import AccountStatus, Hire, HireOverview, HrAccount
 from bot.domain.language import Language
 from bot.domain.outbox import OutboxMessage
+from bot.domain.prereg import Person, Preregistration
 from bot.domain.users import UserProfile
-from bot.storage.prereg import Person, Preregistration
+from bot.storage.report_queries import AskedGap, BookingFact, OutboxCount, TicketTimes
 
 if TYPE_CHECKING:  # the storage layer needs only the draft's shape
     from bot.domain.hires import HireDraft
@@ -347,7 +348,7 @@ class PreregStore(Protocol):
     async def get(self, booking_id: int) -> Preregistration | None: ...
 
     async def create(
-        self, booking_id: int, user_id: int, persons: list[Person], now: datetime
+        self, booking_id: int, user_id: int, persons: Sequence[Person], now: datetime
     ) -> Preregistration: ...
 
     async def save(self, form: Preregistration, now: datetime) -> None: ...
@@ -371,3 +372,23 @@ class PersonalStore(Protocol):
     async def erase(self, user_id: int, chat_id: int, now: datetime) -> dict[str, int]: ...
 
     async def purge(self, visited_before: date, older_than: datetime) -> dict[str, int]: ...
+
+
+class ReportStore(Protocol):
+    """The report's reads: plain rows for the figures."""
+
+    async def bookings(
+        self, first: date, last: date, location_id: str | None
+    ) -> tuple[BookingFact, ...]: ...
+
+    async def invited_users(self) -> frozenset[int]: ...
+
+    async def outbox_counts(
+        self, start: datetime, end: datetime, location_id: str | None
+    ) -> tuple[OutboxCount, ...]: ...
+
+    async def tickets_opened(self, start: datetime, end: datetime) -> tuple[TicketTimes, ...]: ...
+
+    async def gaps_asked(self, start: datetime, end: datetime) -> tuple[AskedGap, ...]: ...
+
+    async def new_users(self, start: datetime, end: datetime) -> dict[str, int]: ...

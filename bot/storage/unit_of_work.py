@@ -35,6 +35,7 @@ from bot.storage.ports import (
     PersonalStore,
     PreregStore,
     RecentStore,
+    ReportStore,
     StaffStore,
     TicketStore,
     UpdateStore,
@@ -59,11 +60,6 @@ class Conflict(Exception):
 
 class UnitOfWork(Protocol):
     """One transaction: commit() keeps its changes, leaving without it undoes them."""
-
-    @property
-    def session(self) -> AsyncSession:
-        """The SQL session, for the report figures' queries only."""
-        ...
 
     @property
     def users(self) -> UserStore: ...
@@ -101,6 +97,8 @@ class UnitOfWork(Protocol):
     def prereg(self) -> PreregStore: ...
     @property
     def personal(self) -> PersonalStore: ...
+    @property
+    def reports(self) -> ReportStore: ...
 
     async def __aenter__(self) -> Self: ...
 

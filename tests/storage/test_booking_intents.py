@@ -10,7 +10,7 @@ from bot.domain.itinerary import Itinerary
 from bot.domain.prereg import Person
 from bot.services import booking as booking_service
 from bot.storage.database import Database
-from bot.storage.unit_of_work import UnitOfWork
+from bot.storage.unit_of_work import SqlUnitOfWork, UnitOfWork
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 

@@ -6,7 +6,7 @@ from collections import Counter
 from datetime import datetime
 
 from bot.domain.dialog import Dialog
-from bot.domain.language import Language, parse_language
+from bot.domain.language import Language, stored_language
 from bot.domain.users import UserProfile
 from tests.unit.fakes.tables import (
     ConstraintBroken,
@@ -39,7 +39,7 @@ class MemoryUsers:
         record = self._t.users.get(user_id)
         if record is None:
             return None
-        return UserProfile(user_id, parse_language(record.language) or "en", record.language_chosen)
+        return UserProfile(user_id, stored_language(record.language), record.language_chosen)
 
     async def save(self, profile: UserProfile, now: datetime) -> None:
         record = self._t.users.get(profile.user_id)
@@ -113,7 +113,7 @@ class MemoryChatState:
         user = self._t.users.get(user_id)
         profile = None
         if user is not None:
-            language = parse_language(user.language) or "en"
+            language = stored_language(user.language)
             profile = UserProfile(user_id, language, user.language_chosen, user.misses)
         record = self._t.dialogs.get(chat_id)
         return profile, None if record is None else _dialog(record)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from bot.domain.hr import CORRECTABLE, AccountStatus, Hire, HireOverview, HrAccount
 from bot.domain.invites import VisitFacts
-from bot.domain.language import parse_language
+from bot.domain.language import stored_language
 from bot.storage.crypto import Cipher
 from tests.unit.fakes.tables import (
     ConstraintBroken,
@@ -33,7 +33,7 @@ def _account(user_id: int, record: HrAccountRecord) -> HrAccount:
         chat_id=record.chat_id,
         kvk=record.kvk,
         email=record.email,
-        language=parse_language(record.language) or "en",
+        language=stored_language(record.language),
         status=cast(AccountStatus, record.status),
         notify=record.notify,
         requested_at=record.requested_at,
@@ -121,7 +121,7 @@ class MemoryHires:
             name=str(fixes.get("name", body.get("name", ""))),
             email=str(fixes.get("email", body.get("email", ""))),
             phone=str(fixes.get("phone", body.get("phone", ""))),
-            language=parse_language(str(body.get("language", ""))) or "en",
+            language=stored_language(str(body.get("language", ""))),
             arrival_date=record.arrival_date,
             route=record.route,
             municipality=record.municipality,

@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from bot.storage.prereg import Person, Preregistration
+from bot.domain.prereg import Person, Preregistration
 from tests.unit.fakes.tables import ConstraintBroken, FormRecord, Tables, utc
+
+
+def _body(form: Preregistration) -> str:
+    """The form's document, as bot.storage.prereg writes it (there encrypted)."""
+    return json.dumps(
+        {"persons": [{"role": p.role, "answers": dict(p.answers)} for p in form.persons]},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
 
 
 def _form(booking_id: int, record: FormRecord) -> Preregistration:
     body = json.loads(record.body)
-    persons = [Person(p["role"], dict(p.get("answers") or {})) for p in body.get("persons", [])]
+    persons = tuple(Person(p["role"], p.get("answers") or {}) for p in body.get("persons", []))
     return Preregistration(
         booking_id=booking_id,
         user_id=record.user_id,
@@ -35,14 +44,14 @@ class MemoryPrereg:
         return None if record is None else _form(booking_id, record)
 
     async def create(
-        self, booking_id: int, user_id: int, persons: list[Person], now: datetime
+        self, booking_id: int, user_id: int, persons: Sequence[Person], now: datetime
     ) -> Preregistration:
         self._t.require_booking(booking_id)
         if booking_id in self._t.preregistrations:
             raise ConstraintBroken(f"booking {booking_id} has a form")
-        form = Preregistration(booking_id, user_id, persons, consent_at=now)
+        form = Preregistration(booking_id, user_id, tuple(persons), consent_at=now)
         self._t.preregistrations[booking_id] = FormRecord(
-            user_id, form.to_json(), utc(now), False, utc(now)
+            user_id, _body(form), utc(now), False, utc(now)
         )
         return form
 
@@ -50,7 +59,7 @@ class MemoryPrereg:
         record = self._t.preregistrations.get(form.booking_id)
         if record is None:
             raise LookupError("no pre-registration for this booking")
-        record.body = form.to_json()
+        record.body = _body(form)
         record.complete = form.complete
         record.submitted_at = None if form.submitted_at is None else utc(form.submitted_at)
         record.updated_at = utc(now)

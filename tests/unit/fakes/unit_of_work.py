@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from types import TracebackType
-from typing import TYPE_CHECKING, Self
+from typing import Self
 
 from cryptography.fernet import Fernet
 
@@ -28,11 +28,9 @@ from tests.unit.fakes.conversation import (
 from tests.unit.fakes.hr import MemoryHires, MemoryHrAccounts
 from tests.unit.fakes.outbox import MemoryOutbox
 from tests.unit.fakes.prereg import MemoryPersonalData, MemoryPrereg
+from tests.unit.fakes.reports import MemoryReports
 from tests.unit.fakes.tables import ConstraintBroken, Tables
 from tests.unit.fakes.tickets import MemoryAudit, MemoryRecent, MemoryStaff, MemoryTickets
-
-if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncSession
 
 
 class MemoryDatabase:
@@ -78,6 +76,7 @@ class MemoryUnitOfWork:
         self.hires = MemoryHires(tables, self._database.cipher)
         self.prereg = MemoryPrereg(tables)
         self.personal = MemoryPersonalData(tables)
+        self.reports = MemoryReports(tables)
         return self
 
     async def __aexit__(
@@ -89,11 +88,6 @@ class MemoryUnitOfWork:
         if self._entered:
             self._entered = False
             self._database._writer.release()
-
-    @property
-    def session(self) -> AsyncSession:
-        """There is no SQL here: the report figures need a real database."""
-        raise NotImplementedError("the report figures run SQL; use a real database for them")
 
     async def lock_chat(self, chat_id: int) -> None:
         """The whole store is already this unit's alone."""
