@@ -83,7 +83,7 @@ from bot.storage import schema  # noqa: E402
 from bot.storage.bookings import _visits_json  # noqa: E402
 from bot.storage.database import Database  # noqa: E402
 from bot.storage.tables import BookingCellRow, BookingRow, SlotUsageRow  # noqa: E402
-from bot.storage.unit_of_work import UnitOfWork  # noqa: E402
+from bot.storage.unit_of_work import SqlUnitOfWork  # noqa: E402
 
 TODAY = date(2026, 11, 30)  # a Monday; the horizon then spans Christmas and New Year
 LOCATION_ID = "maastricht"
@@ -337,7 +337,7 @@ async def measure(
     watch = GcWatch()
 
     async def call() -> tuple[Availability, float, float]:
-        async with UnitOfWork(target.database) as uow:
+        async with SqlUnitOfWork(target.database) as uow:
             # A bot turn has already used its connection (chat lock, dialog) by now.
             await uow.session.execute(text("SELECT 1"))
             watch.timing = True
@@ -355,7 +355,7 @@ async def measure(
     full = {cell: used for cell, used in expected.items() if used >= capacity[cell[0]]}
     if found.usage != full:
         raise SystemExit(f"{target.name}: the full cells read back differ from those seeded")
-    async with UnitOfWork(target.database) as uow:
+    async with SqlUnitOfWork(target.database) as uow:
         if await uow.bookings.usage(location.id, *window) != expected:
             raise SystemExit(f"{target.name}: the usage read back differs from the usage seeded")
     day = found.days[0] if found.days else None

@@ -42,7 +42,7 @@ from bot.reports.period import Period
 from bot.services.clock import ManualClock
 from bot.storage import schema
 from bot.storage.database import Database
-from bot.storage.unit_of_work import UnitOfWork
+from bot.storage.unit_of_work import SqlUnitOfWork
 from bot.uploads.hire_files import parse_upload
 
 CONTENT = Path(__file__).resolve().parents[1] / "content"
@@ -58,7 +58,7 @@ def _ms(samples: list[float]) -> str:
 async def _seed(database: Database, ctx: AppContext, bookings: int) -> int:
     location = next(iter(ctx.locations))
     first_id = 0
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         for number in range(bookings):
             day = date(2026, 12, 1) + timedelta(days=number % 28)
             start = datetime(day.year, day.month, day.day, 9, 0, tzinfo=UTC)
@@ -90,13 +90,13 @@ async def prereg_answers(ctx: AppContext, folder: Path, count: int) -> None:
     await schema.upgrade(database)
     booking_id = await _seed(database, ctx, 1)
     user = 10_000
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         await uow.prereg.create(booking_id, user, [Person("main")], NOW)
         await uow.commit()
-    conversations = Conversations(database, ctx, ManualClock(NOW), route)
+    conversations = Conversations(lambda: SqlUnitOfWork(database), ctx, ManualClock(NOW), route)
     timings: dict[str, list[float]] = {"answer": [], "help": []}
     for number in range(count):
-        async with UnitOfWork(database) as uow:
+        async with SqlUnitOfWork(database) as uow:
             dialog = Dialog().start("prereg", "0.surname", {"b": booking_id})
             await uow.dialogs.save(user, user, dialog, NOW)
             await uow.commit()
@@ -173,7 +173,7 @@ async def report(ctx: AppContext, folder: Path, bookings: int) -> None:
     await _seed(database, ctx, bookings)
     scope = Scope(Period(date(2026, 12, 1), date(2026, 12, 31)))
     started = time.perf_counter()
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         figures = await collect(uow.reports, ctx, scope, NOW)
     queried = time.perf_counter() - started
     started = time.perf_counter()

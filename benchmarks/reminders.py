@@ -54,7 +54,7 @@ from bot.domain.booking import BookedVisit, party_of  # noqa: E402
 from bot.logs import setup_logging  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
 from bot.storage import schema  # noqa: E402
-from bot.storage.unit_of_work import UnitOfWork  # noqa: E402
+from bot.storage.unit_of_work import SqlUnitOfWork  # noqa: E402
 from fakebotapi import BotEvent, FakeBotApi, SimUser  # noqa: E402
 
 TOKEN = "123456:BENCH-REMINDERS"
@@ -145,7 +145,7 @@ async def seed(runtime: Runtime, users: Sequence[SimUser], due: datetime) -> flo
     started = time.perf_counter()
     visit_start = due + timedelta(days=3)
     visits = (BookedVisit("ind", "ind", visit_start, visit_start + timedelta(minutes=15)),)
-    async with UnitOfWork(runtime.database) as uow:
+    async with SqlUnitOfWork(runtime.database) as uow:
         for number, user in enumerate(users):
             booking = await uow.bookings.add(
                 reference=f"RMD-{number:05d}",
@@ -172,7 +172,7 @@ async def seed(runtime: Runtime, users: Sequence[SimUser], due: datetime) -> flo
 
 async def make_due(runtime: Runtime, due: datetime) -> None:
     """Sets every row's due time to one moment, just before the bot starts."""
-    async with UnitOfWork(runtime.database) as uow:
+    async with SqlUnitOfWork(runtime.database) as uow:
         await uow.session.execute(
             text("UPDATE outbox SET due_at = :due WHERE kind = :kind"), {"due": due, "kind": KIND}
         )

@@ -28,6 +28,7 @@ from bot.settings import Settings
 from bot.storage import schema
 from bot.storage.crypto import cipher_from
 from bot.storage.database import Database
+from bot.storage.unit_of_work import SqlUnitOfWork
 
 log = logging.getLogger(__name__)
 Mode = Literal["polling", "webhook"]
@@ -63,7 +64,7 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
     )
     clock = clock or SystemClock()
     search_countries("nl", "en")  # builds the CLDR country-name index now, not in a user's turn
-    conversations = Conversations(database, ctx, clock, route)
+    conversations = Conversations(lambda: SqlUnitOfWork(database), ctx, clock, route)
     metrics = Metrics(database, clock)
     api = settings.telegram_api_url
     application = (

@@ -154,12 +154,12 @@ def _import_sponsors(settings: Settings, file: str, taken_on: str, source: str |
 async def _faq_gaps(settings: Settings, limit: int) -> None:
     from bot.storage import schema
     from bot.storage.database import Database
-    from bot.storage.unit_of_work import UnitOfWork
+    from bot.storage.unit_of_work import SqlUnitOfWork
 
     database = Database(settings.database_url)
     try:
         await schema.upgrade(database)
-        async with UnitOfWork(database) as uow:
+        async with SqlUnitOfWork(database) as uow:
             rows = await uow.faq_gaps.most_frequent(limit)
     finally:
         await database.dispose()

@@ -24,7 +24,7 @@ from bot.domain.reminders import next_digest
 from bot.services import privacy
 from bot.services.clock import Clock
 from bot.storage.database import Database
-from bot.storage.unit_of_work import UnitOfWork
+from bot.storage.unit_of_work import SqlUnitOfWork, UnitOfWork
 
 if TYPE_CHECKING:
     from bot.metrics import Metrics
@@ -101,7 +101,7 @@ class Dispatcher:
     async def start(self) -> None:
         """Frees claims of a crashed process, schedules a wake-up for every pending row."""
         now = self._clock.now()
-        async with UnitOfWork(self._database) as uow:
+        async with SqlUnitOfWork(self._database) as uow:
             await uow.outbox.release_stale_claims(now)
             await self._ensure_digest(uow, now)
             due_times = await uow.outbox.pending_due_times()
@@ -124,7 +124,7 @@ class Dispatcher:
         """Deletes personal data past its retention period (daily, and once at start)."""
         now = self._clock.now()
         today = now.astimezone(self._ctx.zone).date()
-        async with UnitOfWork(self._database) as uow:
+        async with SqlUnitOfWork(self._database) as uow:
             counts = await privacy.purge(uow, today, self._ctx.purge_after_days, now)
             await uow.commit()
         log.info("purged %s", " ".join(f"{k}={v}" for k, v in sorted(counts.items())))
@@ -164,7 +164,7 @@ class Dispatcher:
 
     async def _claim(self) -> list[OutboxMessage]:
         token = uuid.uuid4().hex
-        async with UnitOfWork(self._database) as uow:
+        async with SqlUnitOfWork(self._database) as uow:
             claimed = await uow.outbox.claim_due(self._clock.now(), BATCH, token, LEASE)
             await uow.commit()
         return claimed
@@ -172,7 +172,7 @@ class Dispatcher:
     async def _deliver(self, message: OutboxMessage) -> None:
         async with self._sending:
             now = self._clock.now()
-            async with UnitOfWork(self._database) as uow:
+            async with SqlUnitOfWork(self._database) as uow:
                 rendered = await render(uow, self._ctx, message, now)
             if rendered is None:
                 await self._finish(message, "dropped")
@@ -210,7 +210,7 @@ class Dispatcher:
 
     async def _finish(self, message: OutboxMessage, status: str, error: str = "") -> None:
         now = self._clock.now()
-        async with UnitOfWork(self._database) as uow:
+        async with SqlUnitOfWork(self._database) as uow:
             await uow.outbox.finish(message.id, status, now, error)
             if message.kind == "staff_digest":
                 await self._ensure_digest(uow, now)
@@ -221,7 +221,7 @@ class Dispatcher:
 
     async def _retry(self, message: OutboxMessage, delay: timedelta, error: str) -> None:
         due = self._clock.now() + delay
-        async with UnitOfWork(self._database) as uow:
+        async with SqlUnitOfWork(self._database) as uow:
             await uow.outbox.retry(message.id, due, error)
             await uow.commit()
         self.wake_at(due)

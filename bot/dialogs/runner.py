@@ -13,8 +13,7 @@ from bot.domain.dialog import Dialog
 from bot.domain.language import Language, language_for
 from bot.domain.users import UserProfile
 from bot.services.clock import Clock
-from bot.storage.database import Database
-from bot.storage.unit_of_work import UnitOfWork
+from bot.storage.unit_of_work import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 Router = Callable[[Turn], Awaitable[None]]
@@ -37,8 +36,10 @@ class Outcome:
 class Conversations:
     """The one way an input changes state; knows nothing of Telegram."""
 
-    def __init__(self, database: Database, ctx: AppContext, clock: Clock, router: Router) -> None:
-        self._database = database
+    def __init__(
+        self, units: UnitOfWorkFactory, ctx: AppContext, clock: Clock, router: Router
+    ) -> None:
+        self._units = units  # a fresh unit of work per input: SQL in production, memory in tests
         self._ctx = ctx
         self._clock = clock
         self._router = router
@@ -58,7 +59,7 @@ class Conversations:
             return Outcome((Reply(apology),), language, handler="error", status="error")
 
     async def _apply(self, incoming: Incoming) -> Outcome:
-        async with UnitOfWork(self._database) as uow:
+        async with self._units() as uow:
             await uow.lock_chat(incoming.chat_id)
             now = self._clock.now()
             stored, saved_dialog = await uow.chat_state.load(incoming.chat_id, incoming.user_id)
@@ -102,7 +103,7 @@ class Conversations:
         """Links sent staff-chat messages (and a new forum topic) to their tickets."""
         if not tagged:
             return
-        async with UnitOfWork(self._database) as uow:
+        async with self._units() as uow:
             for tag, message_id, thread_id in tagged:
                 kind, _, ticket = tag.partition(":")
                 if kind in ("alert", "relay") and ticket.isdigit():
@@ -114,7 +115,7 @@ class Conversations:
     async def _language_of(self, incoming: Incoming) -> Language:
         """The user's language for an apology, even when the database is the problem."""
         try:
-            async with UnitOfWork(self._database) as uow:
+            async with self._units() as uow:
                 profile = await uow.users.get(incoming.user_id)
             if profile is not None:
                 return profile.language

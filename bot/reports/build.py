@@ -11,7 +11,7 @@ from bot.domain.language import Language
 from bot.reports.figures import Figures, Scope, collect
 from bot.reports.html import page
 from bot.reports.view import build_view
-from bot.storage.report_queries import ReportQueries
+from bot.storage.ports import ReportStore
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ def file_stem(scope: Scope) -> str:
 
 
 async def make_report(
-    queries: ReportQueries, ctx: AppContext, scope: Scope, lang: Language, now: datetime
+    queries: ReportStore, ctx: AppContext, scope: Scope, lang: Language, now: datetime
 ) -> Report:
     """Queries first, then matplotlib off the event loop."""
     figures = await collect(queries, ctx, scope, now)

@@ -81,12 +81,12 @@ async def _write(
     from bot.services.clock import SystemClock
     from bot.storage import schema
     from bot.storage.database import Database
-    from bot.storage.unit_of_work import UnitOfWork
+    from bot.storage.unit_of_work import SqlUnitOfWork
 
     database = Database(settings.database_url)
     try:
         await schema.upgrade(database)
-        async with UnitOfWork(database) as uow:
+        async with SqlUnitOfWork(database) as uow:
             figures = await collect(uow.reports, ctx, Scope(period, location), SystemClock().now())
     finally:
         await database.dispose()

@@ -24,11 +24,11 @@ from bot.domain.language import LANGUAGES, stored_language
 from bot.domain.reminders import KINDS, bsn_due_date
 from bot.domain.working_days import WorkingDays
 from bot.reports.period import Period
+from bot.storage.ports import ReportStore
 from bot.storage.report_queries import (
     AskedGap,
     BookingFact,
     OutboxCount,
-    ReportQueries,
     TicketTimes,
 )
 
@@ -164,7 +164,7 @@ class Figures:
     new_users: tuple[int, ...]  # per LANGUAGES
 
 
-async def collect(queries: ReportQueries, ctx: AppContext, scope: Scope, now: datetime) -> Figures:
+async def collect(queries: ReportStore, ctx: AppContext, scope: Scope, now: datetime) -> Figures:
     """Runs the report's queries (in the caller's transaction) and reduces their rows."""
     period = scope.period
     start, end = period.bounds(ctx.zone)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from types import TracebackType
+from typing import Protocol, Self
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,6 +21,27 @@ from bot.storage.database import Database
 from bot.storage.hr import HireRepository, HrAccountRepository
 from bot.storage.outbox import OutboxRepository
 from bot.storage.personal_data import PersonalData
+from bot.storage.ports import (
+    AuditStore,
+    BookingStore,
+    ChatStateStore,
+    ClosureStore,
+    DialogStore,
+    EligibilityStore,
+    FaqGapStore,
+    HireStore,
+    HrAccountStore,
+    OutboxStore,
+    PersonalStore,
+    PreregStore,
+    RecentStore,
+    ReportStore,
+    StaffStore,
+    TicketStore,
+    UpdateStore,
+    UserStore,
+    WaitlistStore,
+)
 from bot.storage.prereg import PreregRepository
 from bot.storage.report_queries import ReportQueries
 from bot.storage.repositories import (
@@ -36,8 +58,75 @@ class Conflict(Exception):
     """A write broke a uniqueness or capacity constraint; the savepoint's changes are undone."""
 
 
-class UnitOfWork:
-    """Opens a transaction; commit() keeps its changes, leaving without it rolls back."""
+class UnitOfWork(Protocol):
+    """One transaction: commit() keeps its changes, leaving without it undoes them."""
+
+    @property
+    def users(self) -> UserStore: ...
+    @property
+    def dialogs(self) -> DialogStore: ...
+    @property
+    def updates(self) -> UpdateStore: ...
+    @property
+    def faq_gaps(self) -> FaqGapStore: ...
+    @property
+    def chat_state(self) -> ChatStateStore: ...
+    @property
+    def outbox(self) -> OutboxStore: ...
+    @property
+    def staff(self) -> StaffStore: ...
+    @property
+    def tickets(self) -> TicketStore: ...
+    @property
+    def recent(self) -> RecentStore: ...
+    @property
+    def audit(self) -> AuditStore: ...
+    @property
+    def bookings(self) -> BookingStore: ...
+    @property
+    def eligibility(self) -> EligibilityStore: ...
+    @property
+    def closures(self) -> ClosureStore: ...
+    @property
+    def waitlist(self) -> WaitlistStore: ...
+    @property
+    def hr_accounts(self) -> HrAccountStore: ...
+    @property
+    def hires(self) -> HireStore: ...
+    @property
+    def prereg(self) -> PreregStore: ...
+    @property
+    def personal(self) -> PersonalStore: ...
+    @property
+    def reports(self) -> ReportStore: ...
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    async def lock_chat(self, chat_id: int) -> None:
+        """Waits until no other transaction works on this chat."""
+        ...
+
+    def savepoint(self) -> AbstractAsyncContextManager[None]:
+        """Writes inside are kept together or undone together; a broken constraint is Conflict."""
+        ...
+
+    async def commit(self) -> None:
+        """Keeps everything done in this unit."""
+        ...
+
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]
+
+
+class SqlUnitOfWork:
+    """Opens a database transaction; commit() keeps its changes, leaving without it rolls back."""
 
     session: AsyncSession
     users: UserRepository
@@ -63,7 +152,7 @@ class UnitOfWork:
     def __init__(self, database: Database) -> None:
         self._database = database
 
-    async def __aenter__(self) -> UnitOfWork:
+    async def __aenter__(self) -> Self:
         self.session = self._database.session()
         await self.session.begin()
         self.users = UserRepository(self.session)
@@ -115,3 +204,8 @@ class UnitOfWork:
     async def commit(self) -> None:
         """Keeps everything done in this unit."""
         await self.session.commit()
+
+
+def _conforms(uow: SqlUnitOfWork) -> UnitOfWork:
+    """Makes mypy prove that the SQL unit of work and its repositories fit the Protocols."""
+    return uow

@@ -23,7 +23,7 @@ from bot.app import Runtime, build_runtime, running
 from bot.content.catalog import Catalog, format_day
 from bot.domain.hires import HIRE_COLUMNS, HireDraft, RowProblem
 from bot.domain.invites import new_token, token_hash
-from bot.storage.unit_of_work import UnitOfWork
+from bot.storage.unit_of_work import SqlUnitOfWork
 from bot.uploads.hire_files import row_problem_text
 from fakebotapi import BotMessage, FakeBotApi, SimGroup
 from tests.conftest import CONTENT
@@ -422,7 +422,7 @@ async def test_unknown_used_and_expired_links_get_a_clear_message_and_no_data(
     fake: FakeBotApi, hr_bot: Runtime
 ) -> None:
     expired_token, open_token = new_token(), new_token()
-    async with UnitOfWork(hr_bot.database) as uow:
+    async with SqlUnitOfWork(hr_bot.database) as uow:
         for token, expires in (
             (expired_token, datetime.now(ZONE) - timedelta(minutes=1)),
             (open_token, datetime.now(ZONE) + timedelta(days=3)),

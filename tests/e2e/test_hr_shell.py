@@ -15,7 +15,7 @@ from bot.domain.invites import new_token, token_hash
 from bot.storage import schema
 from bot.storage.crypto import Cipher
 from bot.storage.database import Database
-from bot.storage.unit_of_work import UnitOfWork
+from bot.storage.unit_of_work import SqlUnitOfWork
 from tests.conftest import CONTENT
 from tests.e2e.test_shell import first_days, shell
 
@@ -39,7 +39,7 @@ async def seed(tmp_path: Path, *, hire_language: str = "en", hr_user: int | None
     now = datetime.now(UTC)
     try:
         await schema.upgrade(database)
-        async with UnitOfWork(database) as uow:
+        async with SqlUnitOfWork(database) as uow:
             await uow.hires.create(
                 HireDraft(
                     "Zoë Ødegaard",

@@ -15,7 +15,7 @@ from sqlalchemy import text
 from bot.app import Runtime, build_runtime, running
 from bot.domain.countries import country_name
 from bot.domain.prereg_fields import FIELDS, fields_for
-from bot.storage.unit_of_work import UnitOfWork
+from bot.storage.unit_of_work import SqlUnitOfWork
 from fakebotapi import FakeBotApi
 from tests.e2e.conftest import Chat, bot_settings
 from tests.e2e.prereg_answers import FAMILY, MAIN, ZOE
@@ -125,7 +125,7 @@ async def test_a_family_of_three_pre_registers_with_corrections_and_a_restart(
                 await fake.wait_for_callback_answer(tap, timeout=20)
                 await fake.wait_until_idle(timeout=20)
                 assert question(lang, key) in chat.last.content
-                async with UnitOfWork(runtime.database) as uow:
+                async with SqlUnitOfWork(runtime.database) as uow:
                     form = await uow.prereg.get(await _booking_id(runtime))
                 assert form is not None and "municipality" not in form.persons[0].answers
             await answer(chat, lang, key, *MAIN[key], 0)
@@ -224,7 +224,7 @@ async def test_a_hire_finds_what_hr_entered_already_in_the_form(
     runtime = await start_bot(fake, database_url)
     async with running(runtime, "polling"):
         token, now = new_token(), datetime.now(UTC)
-        async with UnitOfWork(runtime.database) as uow:
+        async with SqlUnitOfWork(runtime.database) as uow:
             await uow.hires.create(
                 HireDraft(
                     "Zoë Ødegaard",
@@ -250,7 +250,7 @@ async def test_a_hire_finds_what_hr_entered_already_in_the_form(
         await book_first_free(chat, "en")
         await chat.tap(t("en", "prereg.button_start"))
         await chat.tap(t("en", "prereg.consent_yes"))
-        async with UnitOfWork(runtime.database) as uow:
+        async with SqlUnitOfWork(runtime.database) as uow:
             form = await uow.prereg.get(await _booking_id(runtime))
         assert form is not None
         answers = form.persons[0].answers
@@ -272,7 +272,7 @@ async def test_moving_past_a_documents_expiry_reopens_that_question(
         await chat.tap(t("nl", "eligibility.book"))
         await book_first_free(chat, "nl")
         booking_id, day = await _booking_id(runtime), await _booked_day(runtime)
-        async with UnitOfWork(runtime.database) as uow:
+        async with SqlUnitOfWork(runtime.database) as uow:
             answers = {"given_names": "Ana", "document_expiry": day.isoformat()}
             form = await uow.prereg.create(booking_id, 6103, [Person("main", answers)], NOW_E2E)
             await uow.prereg.save(form.submitted(NOW_E2E), NOW_E2E)
@@ -283,7 +283,7 @@ async def test_moving_past_a_documents_expiry_reopens_that_question(
         assert any(
             shown("nl", "prereg.document_expires", names="Ana") in m.content for m in replies
         )
-        async with UnitOfWork(runtime.database) as uow:
+        async with SqlUnitOfWork(runtime.database) as uow:
             form = await uow.prereg.get(booking_id)
         assert form is not None and not form.complete
         assert "document_expiry" not in form.persons[0].answers

@@ -14,7 +14,7 @@ from sqlalchemy import text
 from bot.app import Runtime, build_runtime, running
 from bot.services.clock import ManualClock
 from bot.storage.database import Database
-from bot.storage.unit_of_work import UnitOfWork
+from bot.storage.unit_of_work import SqlUnitOfWork, UnitOfWork
 from fakebotapi import FakeBotApi, SimUser
 from tests.conftest import POSTGRES_URL, reset_postgres
 from tests.e2e.conftest import BotProcess, Chat, bot_settings, child_env, free_port
@@ -201,7 +201,7 @@ async def test_cancel_drops_and_reschedule_moves_the_reminders(
     await user.tap("🔁 Change date or time")
     await book_first_free(user, "en", day_index=2)
     second = await _booked_day(timed_bot)
-    async with UnitOfWork(timed_bot.database) as uow:
+    async with SqlUnitOfWork(timed_bot.database) as uow:
         booking = await uow.bookings.active_for_user(6003)
         assert booking is not None
         rows = await uow.outbox.for_booking(booking.id)
@@ -223,7 +223,7 @@ async def test_429_is_honoured_and_403_is_marked_undeliverable(
     ok_user = fake.add_user(6101, "Ok", "en")
     blocked = fake.add_user(6102, "Gone", "en")
     now = clock.now()
-    async with UnitOfWork(timed_bot.database) as uow:
+    async with SqlUnitOfWork(timed_bot.database) as uow:
         for user in (ok_user, blocked):
             booking = await _direct_booking(uow, user.id, now)
             await uow.outbox.add(
@@ -279,7 +279,7 @@ async def seed_due_messages(database: Database, users: list[SimUser]) -> None:
 
     await schema.upgrade(database)
     now = datetime.now(UTC)
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         for user in users:
             booking = await _direct_booking(uow, user.id, now)
             await uow.outbox.add(

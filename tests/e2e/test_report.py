@@ -23,7 +23,7 @@ from bot.app import Runtime, build_runtime, running
 from bot.domain.booking import BookedVisit, party_of
 from bot.services.clock import ManualClock
 from bot.storage.database import Database
-from bot.storage.unit_of_work import UnitOfWork
+from bot.storage.unit_of_work import SqlUnitOfWork, UnitOfWork
 from fakebotapi import BotMessage, FakeBotApi, SimGroup
 from tests.conftest import REPO
 from tests.e2e.conftest import Chat, bot_settings, free_port
@@ -37,7 +37,7 @@ NOW = datetime(2026, 12, 1, 10, 0, tzinfo=AMS)  # a Tuesday
 
 async def seed_november(database: Database, visits: int = 12) -> None:
     """Attended visits in November with BSNs, straight into storage."""
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         for index in range(visits):
             day = date(2026, 11, 2) + timedelta(days=index % 25)
             start = datetime.combine(day, time(10), AMS)
@@ -197,7 +197,7 @@ async def test_metrics_in_webhook_mode_show_traffic_outbox_and_tickets(
         # one due five minutes ago that nobody has sent yet; tickets waiting 10 and 3 minutes.
         ok_user, blocked = fake.add_user(3103, "Ok", "en"), fake.add_user(3104, "Gone", "en")
         now = clock.now()
-        async with UnitOfWork(runtime.database) as uow:
+        async with SqlUnitOfWork(runtime.database) as uow:
             for user in (ok_user, blocked):
                 await uow.outbox.add(
                     chat_id=user.id,
@@ -218,7 +218,7 @@ async def test_metrics_in_webhook_mode_show_traffic_outbox_and_tickets(
         await runtime.dispatcher.tick()
         await fake.wait_until_idle()
         await runtime.dispatcher.stop()  # no more wake-ups: the next row must stay due
-        async with UnitOfWork(runtime.database) as uow:
+        async with SqlUnitOfWork(runtime.database) as uow:
             await uow.outbox.add(
                 chat_id=ok_user.id,
                 kind="evening_before",

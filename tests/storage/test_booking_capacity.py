@@ -18,7 +18,7 @@ from bot.domain.locations import Desk, Location, Step
 from bot.services import booking as booking_service
 from bot.storage import schema
 from bot.storage.database import Database
-from bot.storage.unit_of_work import UnitOfWork
+from bot.storage.unit_of_work import SqlUnitOfWork, UnitOfWork
 from tests.conftest import CONTENT, POSTGRES_URL, REPO, reset_postgres
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
@@ -45,7 +45,7 @@ async def attempt_bookings(url: str, first_user: int, count: int) -> int:
     assert itinerary is not None
 
     async def one(user_id: int) -> bool:
-        async with UnitOfWork(database) as uow:
+        async with SqlUnitOfWork(database) as uow:
             try:
                 await book_one(uow, location, itinerary, user_id)
             except booking_service.SlotTaken:
@@ -78,7 +78,7 @@ async def book_one(
 
 async def _used(database: Database) -> int:
     location = ten_place_location()
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         usage = await uow.bookings.usage(
             location.id, NOW.replace(day=1), NOW.replace(month=12, day=31)
         )
@@ -89,7 +89,7 @@ async def test_fifty_concurrent_bookings_for_ten_places(database: Database) -> N
     succeeded = await attempt_bookings(database.url, 1, 50)
     assert succeeded == PLACES
     assert await _used(database) == PLACES
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         location = ten_place_location()
         active = await uow.bookings.active_on(location.id, DAY)
     assert len(active) == PLACES
@@ -126,14 +126,14 @@ async def test_reschedule_releases_old_places_in_the_same_transaction(database: 
     nine = plan(location, DAY, time(9, 0), 1)
     ten = plan(location, DAY, time(10, 0), 1)
     assert nine is not None and ten is not None
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         booking = await book_one(uow, location, nine, 1)
         await uow.commit()
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         moved = await booking_service.reschedule(uow, location, booking, ten, now=NOW)
         await uow.commit()
     assert moved.reference == booking.reference
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         usage = await uow.bookings.usage(
             location.id, NOW.replace(day=1), NOW.replace(month=12, day=31)
         )
@@ -145,16 +145,16 @@ async def test_a_failed_reschedule_keeps_the_old_places(database: Database) -> N
     nine = plan(location, DAY, time(9, 0), 1)
     ten = plan(location, DAY, time(10, 0), 1)
     assert nine is not None and ten is not None
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         mine = await book_one(uow, location, nine, 1)
         for user in range(2, 2 + PLACES):  # fill ten o'clock completely
             await book_one(uow, location, ten, user)
         await uow.commit()
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         with pytest.raises(booking_service.SlotTaken):
             await booking_service.reschedule(uow, location, mine, ten, now=NOW)
         await uow.commit()
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         still = await uow.bookings.active_for_user(1)
         usage = await uow.bookings.usage(
             location.id, NOW.replace(day=1), NOW.replace(month=12, day=31)
@@ -169,13 +169,13 @@ async def test_cancel_frees_the_places_and_one_active_booking_per_person(
     location = ten_place_location()
     nine = plan(location, DAY, time(9, 0), 1)
     assert nine is not None
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         booking = await book_one(uow, location, nine, 1)
         with pytest.raises(booking_service.AlreadyBooked):
             await book_one(uow, location, nine, 1)
         await booking_service.cancel(uow, location, booking, NOW)
         await uow.commit()
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         usage = await uow.bookings.usage(
             location.id, NOW.replace(day=1), NOW.replace(month=12, day=31)
         )

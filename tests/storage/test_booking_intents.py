@@ -10,7 +10,7 @@ from bot.domain.itinerary import Itinerary
 from bot.domain.prereg import Person
 from bot.services import booking as booking_service
 from bot.storage.database import Database
-from bot.storage.unit_of_work import UnitOfWork
+from bot.storage.unit_of_work import SqlUnitOfWork, UnitOfWork
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 
@@ -30,7 +30,7 @@ async def _book(
     database: Database, ctx: AppContext, user_id: int, *, children: int = 0, day_index: int = 0
 ) -> Booking:
     party = party_of(False, children)
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         itinerary = await _free(uow, ctx, len(party), day_index)
         change = await booking_service.book_visit(
             uow,
@@ -53,18 +53,18 @@ async def test_cancelling_frees_places_drops_messages_and_the_form_and_names_the
 ) -> None:
     early = await _book(database, ctx, 1)
     later = await _book(database, ctx, 2, day_index=3)
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         await uow.waitlist.join(later.id, NOW)
         await uow.prereg.create(early.id, 1, [Person("main", {"surname": "Kowalski"})], NOW)
         await uow.commit()
 
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         change = await booking_service.cancel_visit(uow, ctx, early, NOW)
         await uow.commit()
 
     assert change.booking.status == "cancelled" and change.freed_day == early.day
     assert [b.id for b in change.waiting] == [later.id]
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         statuses = {status for _, _, status in await uow.outbox.for_booking(early.id)}
         assert statuses == {"dropped"}, "no message of the cancelled visit is left to send"
         assert await uow.prereg.get(early.id) is None
@@ -80,20 +80,20 @@ async def test_moving_past_a_documents_expiry_reopens_it_and_replans_reminders(
 ) -> None:
     booking = await _book(database, ctx, 3)
     answers = {"surname": "Ng", "document_expiry": booking.day.isoformat()}
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         form = await uow.prereg.create(booking.id, 3, [Person("main", answers)], NOW)
         await uow.prereg.save(form.submitted(NOW), NOW)
         await uow.commit()
     before = await _reminders(database, booking.id)
 
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         later = await _free(uow, ctx, 1, day_index=2)
         change = await booking_service.move_visit(uow, ctx, booking, later, now=NOW)
         await uow.commit()
 
     assert change.booking.day > booking.day and change.reopened == (0,)
     assert change.freed_day == booking.day
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         stored = await uow.prereg.get(booking.id)
     assert stored is not None and not stored.complete
     assert "document_expiry" not in stored.persons[0].answers
@@ -110,18 +110,18 @@ async def test_removing_a_member_keeps_the_start_and_drops_their_answers(
 ) -> None:
     booking = await _book(database, ctx, 4, children=1)
     persons = [Person("main", {"surname": "Main"}), Person("child", {"surname": "Kid"})]
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         await uow.prereg.create(booking.id, 4, persons, NOW)
         await uow.commit()
 
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         change = await booking_service.remove_member(uow, ctx, booking, 1, NOW)
         await uow.commit()
 
     assert change is not None
     assert change.booking.party_size == 1
     assert change.booking.visits[0].start == booking.visits[0].start
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         form = await uow.prereg.get(booking.id)
         refused = await booking_service.remove_member(uow, ctx, change.booking, 0, NOW)
     assert form is not None and [p.answers["surname"] for p in form.persons] == ["Main"]
@@ -129,5 +129,5 @@ async def test_removing_a_member_keeps_the_start_and_drops_their_answers(
 
 
 async def _reminders(database: Database, booking_id: int) -> list[tuple[str, datetime, str]]:
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         return sorted(await uow.outbox.for_booking(booking_id))

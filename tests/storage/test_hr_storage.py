@@ -11,7 +11,7 @@ from bot.domain.booking import BookedVisit, PartyMember
 from bot.domain.hires import HireDraft
 from bot.domain.invites import hire_status, new_token, token_hash
 from bot.storage.database import Database
-from bot.storage.unit_of_work import UnitOfWork
+from bot.storage.unit_of_work import SqlUnitOfWork
 
 pytestmark = pytest.mark.storage
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -36,7 +36,7 @@ async def _hire(
     expires: datetime = NOW + timedelta(days=30),
     draft: HireDraft = DRAFT,
 ) -> int:
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         hire = await uow.hires.create(
             draft,
             kvk=kvk,
@@ -59,7 +59,7 @@ async def test_personal_fields_and_emails_are_encrypted_and_tokens_only_hashed(
 ) -> None:
     token = new_token()
     hire_id = await _hire(database, token)
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         account = await uow.hr_accounts.request(501, 501, KVK_A, "hr@demo.example", "en", NOW)
         await uow.commit()
     assert account.status == "pending" and account.email == "hr@demo.example"
@@ -74,7 +74,7 @@ async def test_personal_fields_and_emails_are_encrypted_and_tokens_only_hashed(
     dumped = " ".join(str(v) for row in await _raw(database, "SELECT * FROM hires") for v in row)
     assert token not in dumped
 
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         found = await uow.hires.by_token_hash(token_hash(token))
         assert await uow.hires.by_token_hash(token_hash(new_token())) is None
     assert found is not None and found.id == hire_id
@@ -89,7 +89,7 @@ async def test_personal_fields_and_emails_are_encrypted_and_tokens_only_hashed(
 async def test_a_hire_is_only_found_through_its_own_sponsor(database: Database) -> None:
     hire_id = await _hire(database, new_token(), kvk=KVK_A)
     await _hire(database, new_token(), kvk=KVK_B)
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         assert await uow.hires.of_sponsor(hire_id, KVK_A) is not None
         assert await uow.hires.of_sponsor(hire_id, KVK_B) is None
         assert not await uow.hires.renew_token(hire_id, KVK_B, token_hash(new_token()), NOW)
@@ -103,11 +103,11 @@ async def test_the_first_opening_binds_and_a_second_user_cannot_take_the_link(
 ) -> None:
     token = new_token()
     hire_id = await _hire(database, token)
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         assert await uow.hires.bind(hire_id, 900, NOW)
         assert not await uow.hires.bind(hire_id, 901, NOW)
         await uow.commit()
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         hire = await uow.hires.of_user(hire_id, 900)
         assert await uow.hires.of_user(hire_id, 901) is None
         # An opened link cannot be replaced: it is the hire's now.
@@ -119,20 +119,20 @@ async def test_an_expired_link_cannot_be_opened_but_a_renewed_one_can(database: 
     old = new_token()
     hire_id = await _hire(database, old, expires=NOW - timedelta(seconds=1))
     fresh = new_token()
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         assert not await uow.hires.bind(hire_id, 900, NOW)
         assert await uow.hires.renew_token(
             hire_id, KVK_A, token_hash(fresh), NOW + timedelta(days=30)
         )
         await uow.commit()
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         assert await uow.hires.by_token_hash(token_hash(old)) is None
         assert await uow.hires.bind(hire_id, 900, NOW)
 
 
 async def test_corrections_stay_apart_from_what_hr_entered(database: Database) -> None:
     hire_id = await _hire(database, new_token())
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         await uow.hires.bind(hire_id, 900, NOW)
         assert await uow.hires.correct(hire_id, 901, "name", "Mallory") is None
         changed = await uow.hires.correct(hire_id, 900, "name", "Zoë Ødegaard")
@@ -140,7 +140,7 @@ async def test_corrections_stay_apart_from_what_hr_entered(database: Database) -
         await uow.hires.correct(hire_id, 900, "family_members", 1)
         await uow.commit()
     assert changed is not None
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         hire = await uow.hires.of_sponsor(hire_id, KVK_A)
     assert hire is not None
     assert (hire.hr_name, hire.name) == ("Zoë Ødegaard-李", "Zoë Ødegaard")
@@ -149,16 +149,16 @@ async def test_corrections_stay_apart_from_what_hr_entered(database: Database) -
 
 async def test_for_user_and_forget_user_for_the_lead(database: Database) -> None:
     hire_id = await _hire(database, new_token())
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         assert await uow.hires.for_user(900) is None
         await uow.hires.bind(hire_id, 900, NOW)
         await uow.commit()
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         hire = await uow.hires.for_user(900)
         assert hire is not None and hire.email == "zoe@example.org"
         assert await uow.hires.forget_user(900) == 1
         await uow.commit()
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         assert await uow.hires.for_user(900) is None
         assert await uow.hires.forget_user(900) == 0  # nothing left to erase
         [overview] = await uow.hires.page_for_sponsor(KVK_A, 0, 10)
@@ -183,7 +183,7 @@ async def test_purge_erases_expired_unopened_links_and_past_visits_only(
     fresh = await _hire(database, new_token(), expires=NOW + timedelta(days=10))
     visited = await _hire(database, new_token())
     upcoming = await _hire(database, new_token())
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         await uow.hires.bind(visited, 900, NOW)
         await uow.hires.bind(upcoming, 901, NOW)
         for user_id, day in ((900, date(2026, 10, 1)), (901, date(2027, 1, 20))):
@@ -199,10 +199,10 @@ async def test_purge_erases_expired_unopened_links_and_past_visits_only(
                 now=NOW,
             )
         await uow.commit()
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         assert await uow.hires.purge_personal_data(NOW - timedelta(days=30)) == 2
         await uow.commit()
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         erased = {
             o.hire.id for o in await uow.hires.page_for_sponsor(KVK_A, 0, 10) if o.hire.erased
         }
@@ -214,7 +214,7 @@ async def test_purge_erases_expired_unopened_links_and_past_visits_only(
 async def test_the_overview_shows_the_visit_day_and_the_bsn(database: Database) -> None:
     hire_id = await _hire(database, new_token())
     start = datetime(2027, 1, 20, 9, 0, tzinfo=UTC)
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         await uow.hires.bind(hire_id, 900, NOW)
         booking = await uow.bookings.add(
             reference="MST-AAAA",
@@ -235,7 +235,7 @@ async def test_the_overview_shows_the_visit_day_and_the_bsn(database: Database) 
 
 
 async def test_staff_decisions_move_only_from_the_expected_status(database: Database) -> None:
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         await uow.hr_accounts.request(501, 501, KVK_A, "a@demo.example", "nl", NOW)
         assert await uow.hr_accounts.decide(501, "revoked", 9, NOW, only_from=("approved",)) is None
         approved = await uow.hr_accounts.decide(501, "approved", 9, NOW, only_from=("pending",))
@@ -245,6 +245,6 @@ async def test_staff_decisions_move_only_from_the_expected_status(database: Data
         await uow.hr_accounts.set_notify(501, False)
         assert await uow.hr_accounts.notify_targets(KVK_A) == []
         await uow.commit()
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         account = await uow.hr_accounts.get(501)
     assert account is not None and account.language == "nl" and not account.notify

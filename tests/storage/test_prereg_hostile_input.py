@@ -23,7 +23,7 @@ from bot.domain.prereg_fields import FIELDS, fields_for
 from bot.services.clock import ManualClock
 from bot.storage import schema
 from bot.storage.database import Database
-from bot.storage.unit_of_work import UnitOfWork
+from bot.storage.unit_of_work import SqlUnitOfWork
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 USER = 4242
@@ -75,7 +75,7 @@ class Rig:
         database = Database(f"sqlite+aiosqlite:///{folder / 'hostile.sqlite3'}")
         await schema.upgrade(database)
         start = NOW + timedelta(days=10)
-        async with UnitOfWork(database) as uow:
+        async with SqlUnitOfWork(database) as uow:
             booking = await uow.bookings.add(
                 reference="MST-HOST",
                 user_id=USER,
@@ -90,18 +90,18 @@ class Rig:
                 booking.id, USER, [Person("main", {"surname": "Baseline"})], NOW
             )
             await uow.commit()
-        conversations = Conversations(database, ctx, ManualClock(NOW), route)
+        conversations = Conversations(lambda: SqlUnitOfWork(database), ctx, ManualClock(NOW), route)
         return cls(database, conversations, booking.id)
 
     async def form(self) -> list[dict[str, object]]:
-        async with UnitOfWork(self.database) as uow:
+        async with SqlUnitOfWork(self.database) as uow:
             form = await uow.prereg.get(self.booking_id)
         assert form is not None
         return [dict(p.answers) for p in form.persons]
 
     async def answer(self, key: str, text: str, *, tap: bool = False) -> tuple[list[str], str]:
         """Puts the dialog at the field, types the text (or taps it as forged button data)."""
-        async with UnitOfWork(self.database) as uow:
+        async with SqlUnitOfWork(self.database) as uow:
             dialog = Dialog().start("prereg", f"0.{key}", {"b": self.booking_id})
             await uow.dialogs.save(USER, USER, dialog, NOW)
             await uow.commit()

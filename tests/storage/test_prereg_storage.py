@@ -19,7 +19,7 @@ from bot.domain.prereg import Person
 from bot.services.clock import ManualClock
 from bot.storage.crypto import Cipher
 from bot.storage.database import Database
-from bot.storage.unit_of_work import UnitOfWork
+from bot.storage.unit_of_work import SqlUnitOfWork, UnitOfWork
 
 pytestmark = pytest.mark.storage
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
@@ -43,7 +43,7 @@ async def _book(uow: UnitOfWork, user_id: int, day: date, reference: str) -> int
 
 
 async def _fill(db: Database, user_id: int = 7, day: date = date(2026, 12, 10)) -> int:
-    async with UnitOfWork(db) as uow:
+    async with SqlUnitOfWork(db) as uow:
         booking_id = await _book(uow, user_id, day, f"MST-{user_id:04d}")
         persons = [
             Person("main", {"surname": SURNAME, "document_number": PASSPORT}),
@@ -95,7 +95,7 @@ async def test_old_keys_still_decrypt_and_new_writes_use_the_new_key(database_ur
     await first.dispose()
 
     rotated = Database(database_url, Cipher([new, old]))
-    async with UnitOfWork(rotated) as uow:
+    async with SqlUnitOfWork(rotated) as uow:
         form = await uow.prereg.get(booking_id)
         assert form is not None and form.persons[0].answers["document_number"] == PASSPORT
         await uow.prereg.save(form.with_answer(0, "email", "zoe@example.org"), NOW)
@@ -103,13 +103,13 @@ async def test_old_keys_still_decrypt_and_new_writes_use_the_new_key(database_ur
     await rotated.dispose()
 
     only_new = Database(database_url, Cipher([new]))
-    async with UnitOfWork(only_new) as uow:
+    async with SqlUnitOfWork(only_new) as uow:
         form = await uow.prereg.get(booking_id)
         assert form is not None and form.persons[0].answers["email"] == "zoe@example.org"
     await only_new.dispose()
 
     only_old = Database(database_url, Cipher([old]))
-    async with UnitOfWork(only_old) as uow:
+    async with SqlUnitOfWork(only_old) as uow:
         with pytest.raises(ValueError):
             await uow.prereg.get(booking_id)
     await only_old.dispose()
@@ -118,7 +118,7 @@ async def test_old_keys_still_decrypt_and_new_writes_use_the_new_key(database_ur
 async def test_export_shows_the_form_and_erase_removes_everything(database: Database) -> None:
     booking_id = await _fill(database, user_id=8)
     other = await _fill(database, user_id=9)
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         await uow.recent.add(8, "my passport number is in my bag", NOW, 5)
         await uow.eligibility.save(8, "one_stop", "one_stop", {"route": "hsm"}, NOW)
         data = await uow.personal.export(8, 8)
@@ -129,11 +129,11 @@ async def test_export_shows_the_form_and_erase_removes_everything(database: Data
     assert data["recent_messages"][0]["text"] == "my passport number is in my bag"
     assert data["eligibility"]["outcome"] == "one_stop"
 
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         counts = await uow.personal.erase(8, 8, NOW)
         await uow.commit()
     assert counts["bookings"] == 1 and counts["messages"] == 1 and counts["eligibility"] == 1
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         assert await uow.prereg.get(booking_id) is None
         assert await uow.prereg.get(other) is not None  # someone else's data is untouched
         empty = await uow.personal.export(8, 8)
@@ -147,7 +147,7 @@ async def test_purge_deletes_forms_of_visits_past_the_retention_period(
     old = await _fill(database, user_id=10, day=date(2026, 10, 1))
     recent = await _fill(database, user_id=11, day=date(2026, 11, 20))
     long_ago = NOW - timedelta(days=40)
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         await uow.recent.add(11, "old text", long_ago, 5)
         await uow.recent.add(11, "new text", NOW, 5)
         for user, status, when in (
@@ -160,7 +160,7 @@ async def test_purge_deletes_forms_of_visits_past_the_retention_period(
         counts = await uow.personal.purge(date(2026, 11, 1), NOW - timedelta(days=30))
         await uow.commit()
     assert counts["forms"] == 1 and counts["messages"] == 1 and counts["hr_accounts"] == 1
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         assert await uow.prereg.get(old) is None
         assert await uow.prereg.get(recent) is not None
         assert await uow.recent.last(11, 5) == ["new text"]
@@ -180,7 +180,7 @@ async def test_the_dispatcher_purges_at_start_and_schedules_a_daily_purge(
         assert dispatcher.scheduled("purge")
     finally:
         await dispatcher.stop()
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         assert await uow.prereg.get(old) is None
         assert await uow.prereg.get(recent) is not None
 
@@ -189,7 +189,7 @@ async def test_the_evening_reminder_carries_the_personal_checklist(
     database: Database, ctx: AppContext
 ) -> None:
     booking_id = await _fill(database, user_id=14, day=date(2026, 12, 2))
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         form = await uow.prereg.get(booking_id)
         assert form is not None
         form = form.with_answer(0, "given_names", "Yui").with_answer(0, "birth_country", "JP")

@@ -26,7 +26,7 @@ from bot.reports.figures import Figures, Scope, collect
 from bot.reports.period import Period
 from bot.storage.database import Database
 from bot.storage.tables import HireRow, OutboxRow
-from bot.storage.unit_of_work import UnitOfWork
+from bot.storage.unit_of_work import SqlUnitOfWork
 
 AMS = ZoneInfo("Europe/Amsterdam")
 DECEMBER = Period(date(2026, 12, 1), date(2026, 12, 31))
@@ -190,7 +190,7 @@ USERS = (
 
 
 async def seed(database: Database) -> None:
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         ids: dict[int, int] = {}
         for v in VISITS:
             start = local(v.day)
@@ -265,7 +265,7 @@ async def seed(database: Database) -> None:
 
 
 async def figures_for(database: Database, ctx: AppContext, location: str | None) -> Figures:
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         return await collect(uow.reports, ctx, Scope(DECEMBER, location), NOW.astimezone(UTC))
 
 
