@@ -132,7 +132,7 @@ async def test_staff_get_the_report_as_files_in_their_language(
 async def test_report_in_a_private_chat_is_refused(fake: FakeBotApi, staff_bot: Runtime) -> None:
     chat = Chat(fake, fake.add_user(ADMIN, "Anna", "en"))
     [refused] = await chat.send("/report")
-    assert refused.content == "This command works only in the staff chat."
+    assert refused.content == "Only the desk's staff can do this, in the staff chat."
 
 
 def samples(body: str) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
