@@ -1,0 +1,48 @@
+"""Claims on outbox rows: a lease that expired is given to the next claimer, on every tick."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from bot.storage.database import Database
+from bot.storage.unit_of_work import UnitOfWork
+
+NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+LEASE = timedelta(minutes=5)
+
+
+async def _row(database: Database, chat_id: int = 501) -> None:
+    async with UnitOfWork(database) as uow:
+        await uow.outbox.add(
+            chat_id=chat_id, kind="bsn_due", due=NOW, language="en", now=NOW, user_id=chat_id
+        )
+        await uow.commit()
+
+
+async def _claim(database: Database, now: datetime, token: str) -> list[int]:
+    async with UnitOfWork(database) as uow:
+        claimed = await uow.outbox.claim_due(now, 10, token, LEASE)
+        await uow.commit()
+    return [m.id for m in claimed]
+
+
+async def test_a_claim_whose_lease_expired_is_claimed_again(database: Database) -> None:
+    await _row(database)
+    first = await _claim(database, NOW, "killed")
+    assert len(first) == 1
+    assert await _claim(database, NOW + LEASE - timedelta(seconds=1), "alive") == []
+    assert await _claim(database, NOW + LEASE + timedelta(seconds=1), "alive") == first
+
+
+async def test_only_the_current_claim_finishes_a_row(database: Database) -> None:
+    await _row(database)
+    [row] = await _claim(database, NOW, "stuck")
+    later = NOW + LEASE + timedelta(minutes=1)
+    assert await _claim(database, later, "survivor") == [row]
+    async with UnitOfWork(database) as uow:
+        assert not await uow.outbox.finish(row, "sent", later, claim="stuck")  # taken over
+        assert not await uow.outbox.retry(row, later, "late", claim="stuck")
+        assert await uow.outbox.finish(row, "sent", later, claim="survivor")
+        await uow.commit()
+    async with UnitOfWork(database) as uow:
+        assert await uow.outbox.counts() == {"sent": 1}
