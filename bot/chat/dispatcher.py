@@ -6,6 +6,9 @@ import asyncio
 import logging
 import time
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -18,13 +21,11 @@ from telegram.ext import AIORateLimiter, ExtBot
 from bot.chat.sender import markup
 from bot.content.context import AppContext
 from bot.dialogs.reminder_texts import render
-from bot.domain.handoff import reraise_at
 from bot.domain.outbox import OutboxMessage
-from bot.domain.reminders import next_digest
-from bot.services import privacy
+from bot.services import digest, followups, privacy
 from bot.services.clock import Clock
 from bot.storage.database import Database
-from bot.storage.unit_of_work import SqlUnitOfWork, UnitOfWork
+from bot.storage.unit_of_work import SqlUnitOfWork
 
 if TYPE_CHECKING:
     from bot.metrics import Metrics
@@ -54,23 +55,55 @@ def rate_limited_bot(token: str, api_url: str) -> ExtBot[int]:
 
 
 class _ChatPacer:
-    """Keeps at least a second between two messages to one chat."""
+    """Keeps at least a second between two messages to one chat, one chat's messages in turn.
+
+    Waiting for a chat's turn happens before a send slot is taken, so a chat with many messages
+    due does not keep the other chats' messages waiting.
+    """
 
     def __init__(self) -> None:
-        self._next: dict[int, float] = {}
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._queued: dict[int, int] = {}
+        self._last: dict[int, float] = {}
 
-    async def wait(self, chat_id: int) -> None:
-        now = time.monotonic()
-        if len(self._next) > 10_000:  # forget chats whose second has long passed
-            self._next = {chat: at for chat, at in self._next.items() if at > now}
-        ready = max(self._next.get(chat_id, now), now)
-        self._next[chat_id] = ready + PER_CHAT_SECONDS
-        if ready > now:
-            await asyncio.sleep(ready - now)
+    @asynccontextmanager
+    async def turn(self, chat_id: int) -> AsyncIterator[None]:
+        """Waits for the chat's previous message and its second, then lets one message go."""
+        lock = self._locks.setdefault(chat_id, asyncio.Lock())
+        self._queued[chat_id] = self._queued.get(chat_id, 0) + 1
+        try:
+            async with lock:
+                last = self._last.get(chat_id)
+                if last is not None and (wait := last + PER_CHAT_SECONDS - time.monotonic()) > 0:
+                    await asyncio.sleep(wait)
+                try:
+                    yield
+                finally:  # counted from the end of the send: it reached Telegram by then
+                    self._last[chat_id] = time.monotonic()
+        finally:
+            self._queued[chat_id] -= 1
+            if not self._queued[chat_id]:
+                del self._queued[chat_id], self._locks[chat_id]
+            if len(self._last) > 10_000:  # forget chats whose second has long passed
+                since = time.monotonic() - PER_CHAT_SECONDS
+                self._last = {chat: at for chat, at in self._last.items() if at > since}
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """How a delivery attempt ended: a final status, or another attempt `retry_in` later."""
+
+    status: str
+    error: str = ""
+    retry_in: timedelta | None = None
 
 
 class Dispatcher:
-    """Claims due rows, renders them in the recipient's language and sends them once."""
+    """Claims due rows, renders them in the recipient's language, sends them once, finishes them.
+
+    What a finished row sets in motion (the next digest, the next raise of a ticket) and the
+    daily purge are services' rules; this class only calls them.
+    """
 
     def __init__(
         self,
@@ -99,11 +132,10 @@ class Dispatcher:
             self._metrics.observe_send("outbox", outcome)
 
     async def start(self) -> None:
-        """Frees claims of a crashed process, schedules a wake-up for every pending row."""
+        """Plans the digest, schedules a wake-up for every pending row and the daily purge."""
         now = self._clock.now()
         async with SqlUnitOfWork(self._database) as uow:
-            await uow.outbox.release_stale_claims(now)
-            await self._ensure_digest(uow, now)
+            digest_due = await digest.plan_next(uow, self._ctx, now)
             due_times = await uow.outbox.pending_due_times()
             await uow.commit()
         self._scheduler = AsyncIOScheduler(timezone=self._ctx.zone)
@@ -112,7 +144,7 @@ class Dispatcher:
         )
         self._scheduler.add_job(self.purge, "cron", hour=3, minute=30, id="purge", coalesce=True)
         self._scheduler.start()
-        for due in due_times:
+        for due in {*due_times, *([digest_due] if digest_due else [])}:
             self.wake_at(due)
         await self.purge()
 
@@ -122,10 +154,8 @@ class Dispatcher:
 
     async def purge(self) -> dict[str, int]:
         """Deletes personal data past its retention period (daily, and once at start)."""
-        now = self._clock.now()
-        today = now.astimezone(self._ctx.zone).date()
         async with SqlUnitOfWork(self._database) as uow:
-            counts = await privacy.purge(uow, today, self._ctx.purge_after_days, now)
+            counts = await privacy.purge_expired(uow, self._ctx, self._clock.now())
             await uow.commit()
         log.info("purged %s", " ".join(f"{k}={v}" for k, v in sorted(counts.items())))
         return counts
@@ -152,110 +182,108 @@ class Dispatcher:
         )
 
     async def tick(self) -> int:
-        """Sends everything due now; returns how many rows were handled."""
+        """Sends everything due now, and rows whose sender's claim expired; returns how many."""
         handled = 0
         async with self._lock:
             while True:
-                batch = await self._claim()
+                token = uuid.uuid4().hex
+                batch = await self._claim(token)
                 if not batch:
                     return handled
-                await asyncio.gather(*(self._deliver(message) for message in batch))
+                await asyncio.gather(*(self._deliver(message, token) for message in batch))
                 handled += len(batch)
 
-    async def _claim(self) -> list[OutboxMessage]:
-        token = uuid.uuid4().hex
+    async def _claim(self, token: str) -> list[OutboxMessage]:
         async with SqlUnitOfWork(self._database) as uow:
             claimed = await uow.outbox.claim_due(self._clock.now(), BATCH, token, LEASE)
             await uow.commit()
         return claimed
 
-    async def _deliver(self, message: OutboxMessage) -> None:
-        async with self._sending:
-            now = self._clock.now()
+    async def _deliver(self, message: OutboxMessage, token: str) -> None:
+        """One row, start to end; whatever goes wrong stays with this row."""
+        try:
+            async with self._pacer.turn(message.chat_id), self._sending:
+                outcome = await self._attempt(message)
+        except Exception as exc:  # a bug must not strand the row, nor stop the batch
+            log.error("outbox_error id=%s kind=%s error=%s", message.id, message.kind, _name(exc))
+            self._count("error")
+            outcome = _again_later(message, _name(exc))
+        try:
+            await self._record(message, token, outcome)
+        except Exception as exc:  # the claim's lease runs out and a later tick takes the row
+            log.error(
+                "outbox_unrecorded id=%s kind=%s error=%s", message.id, message.kind, _name(exc)
+            )
+
+    async def _attempt(self, message: OutboxMessage) -> _Outcome:
+        """Renders the row now (so it says what is true now) and sends it."""
+        try:
             async with SqlUnitOfWork(self._database) as uow:
-                rendered = await render(uow, self._ctx, message, now)
-            if rendered is None:
-                await self._finish(message, "dropped")
-                return
-            text, buttons = rendered
-            await self._pacer.wait(message.chat_id)
-            try:
-                await self.bot.send_message(
-                    message.chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup(buttons)
-                )
-            except RetryAfter as exc:
-                self._count("retry_after")
-                wait = exc.retry_after
-                seconds = wait if isinstance(wait, (int, float)) else wait.total_seconds()
-                await self._retry(message, timedelta(seconds=float(seconds)), "429 retry after")
-                return
-            except Forbidden:
-                self._count("forbidden")
-                await self._finish(message, "undeliverable", "403 blocked")
-                return
-            except BadRequest as exc:
-                self._count("error")
-                await self._finish(message, "failed", f"400 {exc.message}")
-                return
-            except TelegramError as exc:  # 5xx and network errors: retried with backoff
-                self._count("error")
-                if message.attempts + 1 >= MAX_ATTEMPTS:
-                    await self._finish(message, "failed", type(exc).__name__)
-                else:
-                    backoff = timedelta(seconds=min(600, 5 * 2**message.attempts))
-                    await self._retry(message, backoff, type(exc).__name__)
-                return
-            self._count("sent")
-            await self._finish(message, "sent")
+                rendered = await render(uow, self._ctx, message, self._clock.now())
+        except Exception as exc:  # no text, no send; logged by type only: texts hold personal data
+            log.error(
+                "outbox_render_failed id=%s kind=%s error=%s", message.id, message.kind, _name(exc)
+            )
+            self._count("error")
+            return _again_later(message, f"render {_name(exc)}")
+        if rendered is None:
+            return _Outcome("dropped")
+        text, buttons = rendered
+        try:
+            await self.bot.send_message(
+                message.chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup(buttons)
+            )
+        except RetryAfter as exc:
+            self._count("retry_after")
+            wait = exc.retry_after
+            seconds = wait if isinstance(wait, (int, float)) else wait.total_seconds()
+            return _Outcome("pending", "429 retry after", timedelta(seconds=float(seconds)))
+        except Forbidden:
+            self._count("forbidden")
+            return _Outcome("undeliverable", "403 blocked")
+        except BadRequest as exc:
+            self._count("error")
+            return _Outcome("failed", f"400 {exc.message}")
+        except TelegramError as exc:  # 5xx and network errors: retried with backoff
+            self._count("error")
+            return _again_later(message, _name(exc))
+        self._count("sent")
+        return _Outcome("sent")
 
-    async def _finish(self, message: OutboxMessage, status: str, error: str = "") -> None:
+    async def _record(self, message: OutboxMessage, token: str, outcome: _Outcome) -> None:
+        """Finishes the row, or puts it back, while our claim still holds it."""
         now = self._clock.now()
+        wakes: list[datetime] = []
         async with SqlUnitOfWork(self._database) as uow:
-            await uow.outbox.finish(message.id, status, now, error)
-            if message.kind == "staff_digest":
-                await self._ensure_digest(uow, now)
-            elif message.kind == "ticket_reraise" and status == "sent":
-                await self._reraise_again(uow, message, now)
+            if outcome.retry_in is not None:
+                due = now + outcome.retry_in
+                ours = await uow.outbox.retry(message.id, due, outcome.error, claim=token)
+                wakes.append(due)
+            else:
+                ours = await uow.outbox.finish(
+                    message.id, outcome.status, now, outcome.error, claim=token
+                )
+                if ours:
+                    wakes += await followups.after_delivery(
+                        uow, self._ctx, message, outcome.status, now
+                    )
             await uow.commit()
-        log.info("outbox_%s id=%s kind=%s", status, message.id, message.kind)
-
-    async def _retry(self, message: OutboxMessage, delay: timedelta, error: str) -> None:
-        due = self._clock.now() + delay
-        async with SqlUnitOfWork(self._database) as uow:
-            await uow.outbox.retry(message.id, due, error)
-            await uow.commit()
-        self.wake_at(due)
-
-    async def _reraise_again(self, uow: UnitOfWork, message: OutboxMessage, now: datetime) -> None:
-        """Keeps raising an unclaimed ticket every few office minutes until someone claims it."""
-        location = next(iter(self._ctx.locations.values()))
-        due = reraise_at(
-            now, self._ctx.zone, self._ctx.working_days[location.id], self._ctx.handoff
-        )
-        await uow.outbox.add(
-            chat_id=message.chat_id,
-            kind="ticket_reraise",
-            due=due,
-            language=message.language,
-            now=now,
-            payload=message.payload,
-        )
-        self.wake_at(due)
-
-    async def _ensure_digest(self, uow: UnitOfWork, now: datetime) -> None:
-        """Keeps exactly one pending morning digest for the staff chat."""
-        staff = self._ctx.staff_chat_id
-        if staff is None or await uow.outbox.has_pending_kind("staff_digest"):
+        if not ours:
+            log.warning("outbox_taken_over id=%s kind=%s", message.id, message.kind)
             return
-        location = next(iter(self._ctx.locations.values()))
-        due = next_digest(
-            now, self._ctx.zone, self._ctx.working_days[location.id], self._ctx.reminders
-        )
-        await uow.outbox.add(
-            chat_id=staff,
-            kind="staff_digest",
-            due=due,
-            language=self._ctx.default_language,
-            now=now,
-        )
-        self.wake_at(due)
+        for due in wakes:
+            self.wake_at(due)
+        if outcome.retry_in is None:
+            log.info("outbox_%s id=%s kind=%s", outcome.status, message.id, message.kind)
+
+
+def _again_later(message: OutboxMessage, error: str) -> _Outcome:
+    """Another attempt after a growing pause, until the last one fails the row."""
+    if message.attempts + 1 >= MAX_ATTEMPTS:
+        return _Outcome("failed", error)
+    return _Outcome("pending", error, timedelta(seconds=min(600, 5 * 2**message.attempts)))
+
+
+def _name(exc: BaseException) -> str:
+    """An error's type: its message may quote a text, and texts hold personal data."""
+    return type(exc).__name__

@@ -15,8 +15,8 @@ from bot.domain.handoff import (
     expected_wait_minutes,
     in_office_hours,
     next_opening,
-    reraise_at,
 )
+from bot.services.handoff import plan_reraise
 
 FLOW = "handoff"
 
@@ -88,16 +88,9 @@ async def open_ticket(turn: Turn, topic: str) -> None:
             when=format_moment(when.astimezone(turn.ctx.zone), turn.lang),
         )
     turn.say(text, _back_keyboard(turn, ticket))
-    due = reraise_at(turn.now, turn.ctx.zone, working_days, settings)
-    await turn.uow.outbox.add(
-        chat_id=staff_chat,
-        kind="ticket_reraise",
-        due=due,
-        language=turn.ctx.default_language,
-        now=turn.now,
-        payload={"ticket": ticket.id},
-    )
-    turn.wakeups.append(due)
+    due = await plan_reraise(turn.uow, turn.ctx, ticket.id, turn.now)
+    if due is not None:
+        turn.wakeups.append(due)
 
 
 async def alert_text(turn: Turn, ticket: Ticket) -> Markup:

@@ -25,9 +25,13 @@ async def erase_user(
     return counts, cancelled
 
 
-async def purge(uow: UnitOfWork, today: date, after_days: int, now: datetime) -> dict[str, int]:
-    """Deletes personal data kept longer than `after_days` after the visit (or the last use)."""
-    cutoff_day = today - timedelta(days=after_days)
+async def purge_expired(uow: UnitOfWork, ctx: AppContext, now: datetime) -> dict[str, int]:
+    """Deletes personal data kept longer than the retention period after the visit (or last use).
+
+    Running it again the same day finds nothing more to delete.
+    """
+    after_days = ctx.purge_after_days
+    cutoff_day = now.astimezone(ctx.zone).date() - timedelta(days=after_days)
     cutoff = now - timedelta(days=after_days)
     counts = await uow.personal.purge(cutoff_day, cutoff)
     counts["hires"] = await uow.hires.purge_personal_data(cutoff)

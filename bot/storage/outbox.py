@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.outbox import OutboxMessage
@@ -80,6 +80,13 @@ class OutboxRepository:
         )
         return found is not None
 
+    async def pending_payloads(self, kind: str) -> list[dict[str, Any]]:
+        """The payloads of the waiting messages of a kind (few: one per open ticket)."""
+        rows = await self._session.scalars(
+            select(OutboxRow.payload).where(OutboxRow.kind == kind, OutboxRow.status == "pending")
+        )
+        return [dict(p or {}) for p in rows]
+
     async def pending_due_times(self) -> list[datetime]:
         """When pending messages fall due, for scheduling wake-ups at start."""
         rows = await self._session.scalars(
@@ -87,22 +94,20 @@ class OutboxRepository:
         )
         return list(rows)
 
-    async def release_stale_claims(self, now: datetime) -> int:
-        """Gives rows back whose sender died mid-way (its claim expired)."""
-        result = await self._session.execute(
-            update(OutboxRow)
-            .where(OutboxRow.status == "sending", OutboxRow.claimed_until < now)
-            .values(status="pending", claim=None, claimed_until=None)
-        )
-        return int(getattr(result, "rowcount", 0) or 0)
-
     async def claim_due(
         self, now: datetime, limit: int, token: str, lease: timedelta
     ) -> list[OutboxMessage]:
-        """Marks up to `limit` due rows as ours; locked rows of other processes are skipped."""
+        """Marks up to `limit` due rows as ours; locked rows of other processes are skipped.
+
+        A row whose claim expired is due again: its sender was killed or got stuck.
+        """
+        claimable = or_(
+            and_(OutboxRow.status == "pending", OutboxRow.due_at <= now),
+            and_(OutboxRow.status == "sending", OutboxRow.claimed_until < now),
+        )
         due = (
             select(OutboxRow.id)
-            .where(OutboxRow.status == "pending", OutboxRow.due_at <= now)
+            .where(claimable)
             .order_by(OutboxRow.due_at, OutboxRow.id)
             .limit(limit)
         )
@@ -113,19 +118,38 @@ class OutboxRepository:
             return []
         await self._session.execute(
             update(OutboxRow)
-            .where(OutboxRow.id.in_(ids), OutboxRow.status == "pending")
+            .where(OutboxRow.id.in_(ids), claimable)
             .values(status="sending", claim=token, claimed_until=now + lease)
         )
         rows = await self._session.scalars(
-            select(OutboxRow).where(OutboxRow.claim == token, OutboxRow.status == "sending")
+            select(OutboxRow)
+            .where(OutboxRow.claim == token, OutboxRow.status == "sending")
+            .order_by(OutboxRow.due_at, OutboxRow.id)
         )
         return [_message(r) for r in rows]
 
-    async def finish(self, message_id: int, status: str, now: datetime, error: str = "") -> None:
-        """Records the end of a delivery attempt: sent, dropped, failed or undeliverable."""
-        await self._session.execute(
+    def _ours(self, message_id: int, claim: str | None) -> ColumnElement[bool]:
+        """The row, while the given claim still holds it (any claim when None)."""
+        if claim is None:
+            return OutboxRow.id == message_id
+        return and_(OutboxRow.id == message_id, OutboxRow.claim == claim)
+
+    async def finish(
+        self,
+        message_id: int,
+        status: str,
+        now: datetime,
+        error: str = "",
+        *,
+        claim: str | None = None,
+    ) -> bool:
+        """Records the end of a delivery attempt: sent, dropped, failed or undeliverable.
+
+        False when `claim` no longer holds the row: its lease expired and another claim took it.
+        """
+        result = await self._session.execute(
             update(OutboxRow)
-            .where(OutboxRow.id == message_id)
+            .where(self._ours(message_id, claim))
             .values(
                 status=status,
                 sent_at=now if status == "sent" else None,
@@ -135,12 +159,15 @@ class OutboxRepository:
                 claimed_until=None,
             )
         )
+        return bool(getattr(result, "rowcount", 0))
 
-    async def retry(self, message_id: int, due: datetime, error: str) -> None:
-        """Puts a row back for a later attempt."""
-        await self._session.execute(
+    async def retry(
+        self, message_id: int, due: datetime, error: str, *, claim: str | None = None
+    ) -> bool:
+        """Puts a row back for a later attempt; False when `claim` no longer holds it."""
+        result = await self._session.execute(
             update(OutboxRow)
-            .where(OutboxRow.id == message_id)
+            .where(self._ours(message_id, claim))
             .values(
                 status="pending",
                 due_at=due,
@@ -150,6 +177,7 @@ class OutboxRepository:
                 claimed_until=None,
             )
         )
+        return bool(getattr(result, "rowcount", 0))
 
     async def counts(self) -> dict[str, int]:
         """Rows per status."""

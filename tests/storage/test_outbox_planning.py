@@ -1,4 +1,4 @@
-"""The rules that plan outbox rows (digest, re-raise, purge) do their work once, however often called."""
+"""The rules that plan outbox rows (digest, re-raise, purge) work once, however often called."""
 
 from __future__ import annotations
 
