@@ -2,16 +2,17 @@
 
 Run from the repository root:
 
-    .venv/bin/python benchmarks/reminders.py [--reminders 1000] [--cap 90]
+    .venv/bin/python benchmarks/reminders.py [--reminders 1000] [--per-chat 1] [--cap 90]
     .venv/bin/python benchmarks/reminders.py \
         --database-url postgresql+asyncpg://postgres@127.0.0.1:5432/onestop_bench_reminders
 
 The production runtime (build_runtime + running, polling mode, the real Dispatcher with PTB's
 AIORateLimiter) runs in this process against the fake Bot API with Telegram's flood control
 enforced (30 messages/s overall with a burst of 30, about 1/s per private chat). Before the
-bot starts, the benchmark registers one fake user per reminder and writes, in one transaction,
-one active booking and one `bsn_next_steps` outbox row per user, all due at the same moment
-(the moment of writing). The dispatcher's start() then wakes for that due time, and the clock
+bot starts, the benchmark registers one fake user per --per-chat reminders (one by default) and
+writes, in one transaction, one active booking per user and --per-chat `bsn_next_steps` outbox
+rows per user (a user's rows one after the other), all due at the same moment (the moment of
+writing). The dispatcher's start() then wakes for that due time, and the clock
 runs from its first tick until the fake has accepted every message (capped at --cap seconds).
 
 Figures: messages delivered, 429 answers (there must be none), other failures, elapsed time,
@@ -70,6 +71,7 @@ class Options:
     """What to run."""
 
     reminders: int
+    per_chat: int
     cap: float
     target: float
     database_url: str
@@ -83,21 +85,27 @@ class Deliveries:
     """What the fake Bot API accepted, as its listener saw it (same process, same clock)."""
 
     chats: set[int]
-    perf: dict[int, float] = field(default_factory=dict)  # chat id -> perf_counter at acceptance
-    wall: dict[int, float] = field(default_factory=dict)  # chat id -> Unix time at acceptance
+    per_chat: int = 1  # messages each chat is due
+    perf: dict[int, list[float]] = field(default_factory=dict)  # chat -> perf_counter, in order
+    wall: list[float] = field(default_factory=list)  # Unix time of each acceptance
     duplicates: int = 0
     done: asyncio.Event = field(default_factory=asyncio.Event)
 
     def __call__(self, event: BotEvent) -> None:
         if event.kind != "sent" or event.chat_id not in self.chats:
             return
-        if event.chat_id in self.perf:
+        times = self.perf.setdefault(event.chat_id, [])
+        if len(times) == self.per_chat:
             self.duplicates += 1
             return
-        self.perf[event.chat_id] = time.perf_counter()
-        self.wall[event.chat_id] = time.time()
-        if len(self.perf) == len(self.chats):
+        times.append(time.perf_counter())
+        self.wall.append(time.time())
+        if len(self.wall) == len(self.chats) * self.per_chat:
             self.done.set()
+
+    def accepted(self) -> list[float]:
+        """Every acceptance's perf_counter, in order."""
+        return sorted(t for times in self.perf.values() for t in times)
 
 
 @dataclass
@@ -118,9 +126,12 @@ def percentile(values: Sequence[float], pct: float) -> float:
     return ordered[rank - 1]
 
 
-def ideal_seconds(count: int) -> float:
-    """When Telegram's bucket lets the count-th message of a burst through, at the earliest."""
-    return max(0.0, (count - TELEGRAM_RATE) / TELEGRAM_RATE)
+def ideal_seconds(count: int, per_chat: int = 1) -> float:
+    """When Telegram's bucket lets the count-th message of a burst through, at the earliest.
+
+    With several messages per chat, a chat's last one cannot go before (per_chat - 1) seconds.
+    """
+    return max(0.0, (count - TELEGRAM_RATE) / TELEGRAM_RATE, per_chat - 1.0)
 
 
 def fresh_sqlite() -> tuple[str, Path]:
@@ -140,8 +151,10 @@ async def empty_postgres(url: str) -> None:
         await engine.dispose()
 
 
-async def seed(runtime: Runtime, users: Sequence[SimUser], due: datetime) -> float:
-    """One active booking and one outbox row per user, in one transaction; returns seconds."""
+async def seed(
+    runtime: Runtime, users: Sequence[SimUser], due: datetime, per_chat: int = 1
+) -> float:
+    """One active booking and `per_chat` outbox rows per user, in one transaction; returns s."""
     started = time.perf_counter()
     visit_start = due + timedelta(days=3)
     visits = (BookedVisit("ind", "ind", visit_start, visit_start + timedelta(minutes=15)),)
@@ -157,15 +170,16 @@ async def seed(runtime: Runtime, users: Sequence[SimUser], due: datetime) -> flo
                 language="en",
                 now=due,
             )
-            await uow.outbox.add(
-                chat_id=user.id,
-                user_id=user.id,
-                booking_id=booking.id,
-                kind=KIND,
-                due=due,
-                language="en",
-                now=due,
-            )
+            for _ in range(per_chat):
+                await uow.outbox.add(
+                    chat_id=user.id,
+                    user_id=user.id,
+                    booking_id=booking.id,
+                    kind=KIND,
+                    due=due,
+                    language="en",
+                    now=due,
+                )
         await uow.commit()
     return time.perf_counter() - started
 
@@ -235,6 +249,7 @@ class Report:
     """Every figure the benchmark prints."""
 
     reminders: int
+    per_chat: int
     delivered: int
     duplicates: int
     too_many: int
@@ -265,18 +280,24 @@ def refusals(fake: FakeBotApi, origin_wall: float, limit: int = 10) -> list[str]
 def batch_lines(
     users: Sequence[SimUser], deliveries: Deliveries, origin: float, retried: set[int]
 ) -> list[str]:
-    """Claims take rows by (due, id), so batch k holds users k*BATCH .. k*BATCH+BATCH-1.
+    """Which rows each claimed batch holds, and when its messages went out.
 
+    A claim takes the earliest row of each chat by (due, id), up to BATCH: users' rows were
+    written one user after the other, so the batches are users 0..BATCH-1 with their first
+    message, then the same users with their second, and so on, then the next BATCH users.
     A row answered 429 is put back due retry_after later, so a later claim takes it (after
     every row due earlier): it is reported apart, not in its first batch's span.
     """
     lines = []
     previous_last: float | None = None
-    for first in range(0, len(users), BATCH):
-        chunk = [u.id for u in users[first : first + BATCH] if u.id in deliveries.perf]
-        times = sorted(deliveries.perf[c] for c in chunk if c not in retried)
-        late = sorted(deliveries.perf[c] - origin for c in chunk if c in retried)
-        number = first // BATCH + 1
+    per_chat = deliveries.per_chat
+    batches = [(f, n) for f in range(0, len(users), BATCH) for n in range(per_chat)]
+    for number, (first, n) in enumerate(batches, 1):
+        chunk = [
+            u.id for u in users[first : first + BATCH] if len(deliveries.perf.get(u.id, [])) > n
+        ]
+        times = sorted(deliveries.perf[c][n] for c in chunk if c not in retried)
+        late = sorted(deliveries.perf[c][n] - origin for c in chunk if c in retried)
         if not times:
             lines.append(f"  batch {number:>3}: nothing delivered at the first attempt")
             continue
@@ -298,10 +319,9 @@ async def run(options: Options) -> Report:
     fake = FakeBotApi(token=TOKEN, bot_username=BOT_USERNAME, enforce_rate_limits=True)
     await fake.start()
     try:
-        users = [
-            fake.add_user(FIRST_USER_ID + i, f"User{i}", "en") for i in range(options.reminders)
-        ]
-        deliveries = Deliveries({u.id for u in users})
+        chats = options.reminders // options.per_chat
+        users = [fake.add_user(FIRST_USER_ID + i, f"User{i}", "en") for i in range(chats)]
+        deliveries = Deliveries({u.id for u in users}, options.per_chat)
         fake.add_listener(deliveries)
         settings = load_settings(
             telegram_bot_token=fake.token,
@@ -314,8 +334,8 @@ async def run(options: Options) -> Report:
             await empty_postgres(settings.database_url)
         runtime = build_runtime(settings)
         await schema.upgrade(runtime.database)
-        seeded = await seed(runtime, users, datetime.now(UTC))
-        print(f"seeded {len(users)} bookings + {len(users)} outbox rows in {seeded:.2f} s")
+        seeded = await seed(runtime, users, datetime.now(UTC), options.per_chat)
+        print(f"seeded {len(users)} bookings + {options.reminders} outbox rows in {seeded:.2f} s")
         if options.limiter is not None:
             what_if_limiter(runtime, *options.limiter)
         ticks = Ticks()
@@ -329,11 +349,11 @@ async def run(options: Options) -> Report:
             except TimeoutError:
                 print(f"cap of {options.cap:g} s reached before every message was delivered")
             finished = time.perf_counter()
-            counts = await settle(runtime, len(users), timeout=5.0)
+            counts = await settle(runtime, options.reminders, timeout=5.0)
             stats = dict(runtime.dispatcher.stats)
         origin = ticks.starts[0] if ticks.starts else entered
-        accepted = sorted(deliveries.perf.values())
-        last = accepted[-1] if len(accepted) == len(users) else finished
+        accepted = deliveries.accepted()
+        last = accepted[-1] if len(accepted) == options.reminders else finished
         elapsed = last - origin
         steady = (
             (len(accepted) - 1) / (accepted[-1] - accepted[0])
@@ -352,7 +372,8 @@ async def run(options: Options) -> Report:
             if status not in (200, 429) and n
         }
         return Report(
-            reminders=len(users),
+            reminders=options.reminders,
+            per_chat=options.per_chat,
             delivered=len(accepted),
             duplicates=deliveries.duplicates,
             too_many=fake.too_many_requests,
@@ -361,7 +382,7 @@ async def run(options: Options) -> Report:
             elapsed=elapsed,
             rate=len(accepted) / elapsed if elapsed > 0 else float("nan"),
             steady_rate=steady,
-            lateness=[wall - due_ts for wall in deliveries.wall.values()],
+            lateness=[wall - due_ts for wall in deliveries.wall],
             start_delay=(origin - entered),
             first_send_delay=(accepted[0] - origin) if accepted else float("nan"),
             refusals=refusals(fake, ticks.wall[0] if ticks.wall else time.time()),
@@ -407,7 +428,8 @@ def print_report(report: Report, options: Options) -> bool:
     )
     print(
         f"reference:            Telegram's bucket (burst 30, then 30/s) allows {report.reminders} "
-        f"messages in {ideal_seconds(report.reminders):.2f} s at best, with lateness p50 "
+        f"messages ({report.per_chat} per chat, a second apart) in "
+        f"{ideal_seconds(report.reminders, report.per_chat):.2f} s at best, with lateness p50 "
         f"{ideal_seconds(math.ceil(report.reminders * 0.5)):.2f} s and p99 "
         f"{ideal_seconds(math.ceil(report.reminders * 0.99)):.2f} s (plus startup); "
         f"dispatcher: batches of {BATCH}, {CONCURRENT_SENDS} concurrent sends"
@@ -431,7 +453,10 @@ def print_report(report: Report, options: Options) -> bool:
 def parse_args(argv: Sequence[str] | None = None) -> Options:
     """Command-line options."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else "")
-    parser.add_argument("--reminders", type=int, default=1000, help="users and rows (1000)")
+    parser.add_argument("--reminders", type=int, default=1000, help="outbox rows (1000)")
+    parser.add_argument(
+        "--per-chat", type=int, default=1, help="rows per user, one after the other (1)"
+    )
     parser.add_argument("--cap", type=float, default=90.0, help="give up after this many s (90)")
     parser.add_argument("--target", type=float, default=0.85, help="ratio to 30 msg/s to pass")
     parser.add_argument(
@@ -453,6 +478,8 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
         "BURST (default BURST = RATE, as in production); e.g. 30/1 or 29",
     )
     args = parser.parse_args(argv)
+    if args.per_chat < 1 or args.reminders % args.per_chat:
+        parser.error("--reminders must be a multiple of --per-chat")
     limiter: tuple[float, float] | None = None
     if args.limiter:
         rate_text, _, burst_text = args.limiter.partition("/")
@@ -464,7 +491,9 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
         url, scratch = fresh_sqlite()
     if url.rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0] == "test":
         parser.error("the `test` database belongs to the test suite: use a scratch database")
-    return Options(args.reminders, args.cap, args.target, url, args.log_file, limiter, scratch)
+    return Options(
+        args.reminders, args.per_chat, args.cap, args.target, url, args.log_file, limiter, scratch
+    )
 
 
 def main() -> None:
@@ -475,7 +504,8 @@ def main() -> None:
         rate, burst = options.limiter
         print(f"WHAT-IF: dispatcher limiter replaced by {rate:g} msg/s, bucket {burst:g}")
     print(
-        f"reminders: {options.reminders} rows of {KIND} for {options.reminders} users, all due "
+        f"reminders: {options.reminders} rows of {KIND} for "
+        f"{options.reminders // options.per_chat} users, all due "
         f"now; fake Bot API with Telegram's limits enforced; database {options.database_url}"
     )
     try:

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from bot.domain.outbox import OutboxMessage
 from bot.storage.tables import OutboxRow
@@ -99,15 +100,30 @@ class OutboxRepository:
     ) -> list[OutboxMessage]:
         """Marks up to `limit` due rows as ours; locked rows of other processes are skipped.
 
-        A row whose claim expired is due again: its sender was killed or got stuck.
+        A row whose claim expired is due again: its sender was killed or got stuck. One row per
+        chat at a time (its earliest): a chat's next row waits for the next claim, so a batch
+        spreads over many chats and a chat's messages keep their order across processes.
         """
         claimable = or_(
             and_(OutboxRow.status == "pending", OutboxRow.due_at <= now),
             and_(OutboxRow.status == "sending", OutboxRow.claimed_until < now),
         )
+        earlier = aliased(OutboxRow)
+        first_of_chat = ~(
+            select(earlier.id)
+            .where(
+                earlier.chat_id == OutboxRow.chat_id,
+                earlier.status.in_(("pending", "sending")),
+                or_(
+                    earlier.due_at < OutboxRow.due_at,
+                    and_(earlier.due_at == OutboxRow.due_at, earlier.id < OutboxRow.id),
+                ),
+            )
+            .exists()
+        )
         due = (
             select(OutboxRow.id)
-            .where(claimable)
+            .where(claimable, first_of_chat)
             .order_by(OutboxRow.due_at, OutboxRow.id)
             .limit(limit)
         )

@@ -46,7 +46,9 @@ async def due_rows(database: Database, now: datetime, chats: list[int]) -> None:
         bookings: dict[int, int] = {}
         for chat in chats:
             if chat not in bookings:
-                bookings[chat] = await _direct_booking(uow, chat, now)
+                booking = await uow.bookings.active_for_user(chat)
+                found = booking.id if booking else await _direct_booking(uow, chat, now)
+                bookings[chat] = found
             await uow.outbox.add(
                 chat_id=chat,
                 user_id=chat,
@@ -127,15 +129,28 @@ async def test_waiting_for_a_chat_does_not_hold_a_send_slot(
 ) -> None:
     busy = fake.add_user(7201, "Busy", "en")
     other = fake.add_user(7202, "Other", "en")
-    await due_rows(database, clock.now(), [busy.id, busy.id, other.id])
     monkeypatch.setattr(dispatcher_module, "CONCURRENT_SENDS", 1)
     dispatcher = Dispatcher(rate_limited_bot(fake.token, fake.root_url), database, ctx, clock)
     await dispatcher.bot.initialize()
     try:
-        assert await dispatcher.tick() == 3
+        await due_rows(database, clock.now(), [busy.id])
+        assert await dispatcher.tick() == 1
+        await due_rows(database, clock.now(), [busy.id, other.id])  # busy's due first
+        assert await dispatcher.tick() == 2
     finally:
         await dispatcher.bot.shutdown()
     await fake.wait_until_idle()
     order = [r.chat_id for r in fake.requests_for("sendMessage") if r.status == 200]
-    # The second message to the busy chat waits its second; the other chat goes first.
+    # Busy's second message waits for its chat's second without the only send slot.
     assert order == [busy.id, other.id, busy.id]
+
+
+async def test_a_batch_takes_one_row_per_chat_and_sends_them_all(
+    fake: FakeBotApi, database: Database, sender: Dispatcher, clock: ManualClock
+) -> None:
+    users = [fake.add_user(7301 + i, f"M{i}", "en") for i in range(2)]
+    await due_rows(database, clock.now(), [u.id for u in users for _ in range(3)])
+    assert await sender.tick() == 6
+    await fake.wait_until_idle()
+    assert [len(fake.chat_messages(u)) for u in users] == [3, 3]
+    assert fake.too_many_requests == 0

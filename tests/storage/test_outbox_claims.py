@@ -46,3 +46,17 @@ async def test_only_the_current_claim_finishes_a_row(database: Database) -> None
         await uow.commit()
     async with UnitOfWork(database) as uow:
         assert await uow.outbox.counts() == {"sent": 1}
+
+
+async def test_a_claim_takes_one_row_per_chat_the_earliest(database: Database) -> None:
+    for chat in (601, 601, 602, 601):
+        await _row(database, chat)
+    async with UnitOfWork(database) as uow:
+        first = await uow.outbox.claim_due(NOW, 10, "one", LEASE)
+        await uow.commit()
+    assert [(m.id, m.chat_id) for m in first] == [(1, 601), (3, 602)]
+    assert await _claim(database, NOW, "two") == []  # 601's first row is still being sent
+    async with UnitOfWork(database) as uow:
+        assert await uow.outbox.finish(1, "sent", NOW, claim="one")
+        await uow.commit()
+    assert await _claim(database, NOW, "three") == [2]
