@@ -18,7 +18,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import AIORateLimiter, ExtBot
 
-from bot.chat.sender import markup
+from bot.chat.sender import markup, retry_after_seconds
 from bot.content.context import AppContext
 from bot.dialogs.reminder_texts import render
 from bot.domain.outbox import OutboxMessage
@@ -235,9 +235,8 @@ class Dispatcher:
             )
         except RetryAfter as exc:
             self._count("retry_after")
-            wait = exc.retry_after
-            seconds = wait if isinstance(wait, (int, float)) else wait.total_seconds()
-            return _Outcome("pending", "429 retry after", timedelta(seconds=float(seconds)))
+            wait = timedelta(seconds=retry_after_seconds(exc))
+            return _Outcome("pending", "429 retry after", wait)
         except Forbidden:
             self._count("forbidden")
             return _Outcome("undeliverable", "403 blocked")

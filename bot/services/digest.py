@@ -20,7 +20,6 @@ async def plan_next(uow: UnitOfWork, ctx: AppContext, now: datetime) -> datetime
     staff = ctx.staff_chat_id
     if staff is None or await uow.outbox.has_pending_kind(KIND):
         return None
-    location = next(iter(ctx.locations.values()))
-    due = next_digest(now, ctx.zone, ctx.working_days[location.id], ctx.reminders)
+    due = next_digest(now, ctx.zone, ctx.working_days[ctx.default_location.id], ctx.reminders)
     await uow.outbox.add(chat_id=staff, kind=KIND, due=due, language=ctx.default_language, now=now)
     return due

@@ -21,8 +21,7 @@ async def plan_reraise(
     waiting = await uow.outbox.pending_payloads(KIND)
     if any(payload.get("ticket") == ticket_id for payload in waiting):
         return None
-    location = next(iter(ctx.locations.values()))
-    due = reraise_at(now, ctx.zone, ctx.working_days[location.id], ctx.handoff)
+    due = reraise_at(now, ctx.zone, ctx.working_days[ctx.default_location.id], ctx.handoff)
     await uow.outbox.add(
         chat_id=staff,
         kind=KIND,

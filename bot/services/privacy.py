@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from bot.content.context import AppContext
 from bot.services.booking import VisitChange, cancel_visit
