@@ -16,7 +16,7 @@ from bot.dialogs.reminder_texts import Rendered, render
 from bot.domain.outbox import OutboxMessage
 from bot.services.clock import ManualClock
 from bot.storage.database import Database
-from bot.storage.unit_of_work import UnitOfWork
+from bot.storage.unit_of_work import SqlUnitOfWork, UnitOfWork
 from fakebotapi import FakeBotApi
 from tests.e2e.test_reminders import _direct_booking
 
@@ -42,7 +42,7 @@ async def sender(
 
 async def due_rows(database: Database, now: datetime, chats: list[int]) -> None:
     """One booking per chat and one message due now per entry of `chats` (repeats allowed)."""
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         bookings: dict[int, int] = {}
         for chat in chats:
             if chat not in bookings:
@@ -109,7 +109,7 @@ async def test_a_row_whose_sender_died_is_sent_by_a_later_tick(
 ) -> None:
     user = fake.add_user(7101, "Orphan", "en")
     await due_rows(database, clock.now(), [user.id])
-    async with UnitOfWork(database) as uow:  # a process claims the row and is killed
+    async with SqlUnitOfWork(database) as uow:  # a process claims the row and is killed
         assert len(await uow.outbox.claim_due(clock.now(), 10, "dead", LEASE)) == 1
         await uow.commit()
     assert await sender.tick() == 0  # its lease still runs

@@ -131,15 +131,23 @@ async def test_the_outbox_lifecycle(units: UnitOfWorkFactory) -> None:
                 now=NOW,
             )
         assert await uow.outbox.drop(booking.id, ["bsn_due"]) == 1
-        claimed = await uow.outbox.claim_due(NOW, 10, "me", timedelta(minutes=5))
-        assert sorted(m.kind for m in claimed) == ["evening_before", "morning_of"]
-        assert await uow.outbox.claim_due(NOW, 10, "other", timedelta(minutes=5)) == []
-        first, second = sorted(claimed, key=lambda m: m.id)
-        await uow.outbox.finish(first.id, "sent", NOW)
-        await uow.outbox.retry(second.id, NOW + timedelta(hours=1), "timeout")
+        lease = timedelta(minutes=5)
+        [first] = await uow.outbox.claim_due(NOW, 10, "me", lease)  # one row per chat at a time
+        assert first.kind == "evening_before"
+        assert await uow.outbox.claim_due(NOW, 10, "other", lease) == []
+        assert await uow.outbox.finish(first.id, "sent", NOW, claim="me")
+        [second] = await uow.outbox.claim_due(NOW, 10, "me", lease)
+        assert second.kind == "morning_of"
+        assert await uow.outbox.retry(second.id, NOW + timedelta(hours=1), "timeout", claim="me")
         assert await uow.outbox.counts() == {"sent": 1, "pending": 1, "dropped": 1}
         assert await uow.outbox.pending_due_times() == [NOW + timedelta(hours=1)]
-        assert await uow.outbox.release_stale_claims(NOW + timedelta(days=1)) == 0
+        later = NOW + timedelta(hours=2)
+        assert [m.id for m in await uow.outbox.claim_due(later, 10, "stuck", lease)] == [second.id]
+        assert await uow.outbox.claim_due(later + lease / 2, 10, "next", lease) == []
+        expired = later + lease * 2  # the stuck claim's lease ran out: the row is claimed again
+        assert [m.id for m in await uow.outbox.claim_due(expired, 10, "next", lease)] == [second.id]
+        assert not await uow.outbox.finish(second.id, "sent", expired, claim="stuck")
+        assert await uow.outbox.finish(second.id, "sent", expired, claim="next")
 
 
 async def test_the_waitlist_is_served_first_come_for_later_days(

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.storage.database import Database
-from bot.storage.unit_of_work import UnitOfWork
+from bot.storage.unit_of_work import SqlUnitOfWork
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 LEASE = timedelta(minutes=5)
 
 
 async def _row(database: Database, chat_id: int = 501) -> None:
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         await uow.outbox.add(
             chat_id=chat_id, kind="bsn_due", due=NOW, language="en", now=NOW, user_id=chat_id
         )
@@ -20,7 +20,7 @@ async def _row(database: Database, chat_id: int = 501) -> None:
 
 
 async def _claim(database: Database, now: datetime, token: str) -> list[int]:
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         claimed = await uow.outbox.claim_due(now, 10, token, LEASE)
         await uow.commit()
     return [m.id for m in claimed]
@@ -39,24 +39,24 @@ async def test_only_the_current_claim_finishes_a_row(database: Database) -> None
     [row] = await _claim(database, NOW, "stuck")
     later = NOW + LEASE + timedelta(minutes=1)
     assert await _claim(database, later, "survivor") == [row]
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         assert not await uow.outbox.finish(row, "sent", later, claim="stuck")  # taken over
         assert not await uow.outbox.retry(row, later, "late", claim="stuck")
         assert await uow.outbox.finish(row, "sent", later, claim="survivor")
         await uow.commit()
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         assert await uow.outbox.counts() == {"sent": 1}
 
 
 async def test_a_claim_takes_one_row_per_chat_the_earliest(database: Database) -> None:
     for chat in (601, 601, 602, 601):
         await _row(database, chat)
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         first = await uow.outbox.claim_due(NOW, 10, "one", LEASE)
         await uow.commit()
     assert [(m.id, m.chat_id) for m in first] == [(1, 601), (3, 602)]
     assert await _claim(database, NOW, "two") == []  # 601's first row is still being sent
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         assert await uow.outbox.finish(1, "sent", NOW, claim="one")
         await uow.commit()
     assert await _claim(database, NOW, "three") == [2]

@@ -12,7 +12,7 @@ from bot.content.context import AppContext
 from bot.domain.outbox import OutboxMessage
 from bot.services import digest, followups, handoff, privacy
 from bot.storage.database import Database
-from bot.storage.unit_of_work import UnitOfWork
+from bot.storage.unit_of_work import SqlUnitOfWork
 
 pytestmark = pytest.mark.storage
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # a Tuesday, 10:00 in Amsterdam
@@ -33,11 +33,11 @@ async def _pending(database: Database) -> list[tuple[str, int, str]]:
 
 
 async def test_the_digest_is_planned_once(database: Database, staffed: AppContext) -> None:
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         first = await digest.plan_next(uow, staffed, NOW)
         again = await digest.plan_next(uow, staffed, NOW)
         await uow.commit()
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         later = await digest.plan_next(uow, staffed, NOW + timedelta(hours=1))
         await uow.commit()
     assert first is not None and first > NOW
@@ -46,14 +46,14 @@ async def test_the_digest_is_planned_once(database: Database, staffed: AppContex
 
 
 async def test_no_digest_without_a_staff_chat(database: Database, ctx: AppContext) -> None:
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         assert await digest.plan_next(uow, replace(ctx, staff_chat_id=None), NOW) is None
         await uow.commit()
     assert await _pending(database) == []
 
 
 async def test_a_ticket_is_raised_again_once(database: Database, staffed: AppContext) -> None:
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         due = await handoff.plan_reraise(uow, staffed, 41, NOW)
         assert await handoff.plan_reraise(uow, staffed, 41, NOW) is None
         assert await handoff.plan_reraise(uow, staffed, 42, NOW) == due  # another ticket
@@ -69,7 +69,7 @@ async def test_what_a_sent_row_sets_in_motion_happens_once(
 ) -> None:
     sent_digest = OutboxMessage(1, STAFF, None, None, "staff_digest", NOW, "en")
     sent_reraise = OutboxMessage(2, STAFF, None, None, "ticket_reraise", NOW, "en", {"ticket": 7})
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         wakes = []
         for _ in range(2):
             for message in (sent_digest, sent_reraise):
@@ -81,14 +81,14 @@ async def test_what_a_sent_row_sets_in_motion_happens_once(
 
 
 async def test_the_purge_deletes_once(database: Database, ctx: AppContext) -> None:
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         await uow.recent.add(11, "old text", NOW - timedelta(days=ctx.purge_after_days + 5), 5)
         await uow.recent.add(11, "new text", NOW, 5)
         await uow.commit()
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         first = await privacy.purge_expired(uow, ctx, NOW)
         await uow.commit()
-    async with UnitOfWork(database) as uow:
+    async with SqlUnitOfWork(database) as uow:
         second = await privacy.purge_expired(uow, ctx, NOW)
         await uow.commit()
         assert await uow.recent.last(11, 5) == ["new text"]

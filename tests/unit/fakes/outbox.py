@@ -71,26 +71,32 @@ class MemoryOutbox:
     async def has_pending_kind(self, kind: str) -> bool:
         return any(r.kind == kind and r.status == "pending" for r in self._t.outbox.values())
 
+    async def pending_payloads(self, kind: str) -> list[dict[str, Any]]:
+        return [
+            json_copy(r.payload)
+            for r in self._t.outbox.values()
+            if r.kind == kind and r.status == "pending"
+        ]
+
     async def pending_due_times(self) -> list[datetime]:
         due = [r.due_at for r in self._t.outbox.values() if r.status == "pending"]
         return list(dict.fromkeys(due))
 
-    async def release_stale_claims(self, now: datetime) -> int:
-        released = 0
-        for record in self._t.outbox.values():
-            until = record.claimed_until
-            if record.status == "sending" and until is not None and until < now:
-                record.status, record.claim, record.claimed_until = "pending", None, None
-                released += 1
-        return released
-
     async def claim_due(
         self, now: datetime, limit: int, token: str, lease: timedelta
     ) -> list[OutboxMessage]:
-        due = sorted(
-            (r for r in self._t.outbox.values() if r.status == "pending" and r.due_at <= now),
-            key=lambda r: (r.due_at, r.id),
-        )[:limit]
+        def claimable(r: OutboxRecord) -> bool:
+            if r.status == "sending":
+                return r.claimed_until is not None and r.claimed_until < now
+            return r.status == "pending" and r.due_at <= now
+
+        first: dict[int, OutboxRecord] = {}  # each chat's earliest pending or sending row
+        for record in sorted(self._t.outbox.values(), key=lambda r: (r.due_at, r.id)):
+            if record.status in ("pending", "sending"):
+                first.setdefault(record.chat_id, record)
+        due = sorted((r for r in first.values() if claimable(r)), key=lambda r: (r.due_at, r.id))[
+            :limit
+        ]
         if not due:
             return []
         for record in due:
@@ -98,24 +104,42 @@ class MemoryOutbox:
         mine = [r for r in self._t.outbox.values() if r.claim == token and r.status == "sending"]
         return [_message(r) for r in sorted(mine, key=lambda r: (r.due_at, r.id))]
 
-    async def finish(self, message_id: int, status: str, now: datetime, error: str = "") -> None:
+    def _ours(self, message_id: int, claim: str | None) -> OutboxRecord | None:
         record = self._t.outbox.get(message_id)
+        if record is None or (claim is not None and record.claim != claim):
+            return None
+        return record
+
+    async def finish(
+        self,
+        message_id: int,
+        status: str,
+        now: datetime,
+        error: str = "",
+        *,
+        claim: str | None = None,
+    ) -> bool:
+        record = self._ours(message_id, claim)
         if record is None:
-            return
+            return False
         record.status = status
         record.sent_at = utc(now) if status == "sent" else None
         record.attempts += 1
         record.last_error = error[:200] or None
         record.claim, record.claimed_until = None, None
+        return True
 
-    async def retry(self, message_id: int, due: datetime, error: str) -> None:
-        record = self._t.outbox.get(message_id)
+    async def retry(
+        self, message_id: int, due: datetime, error: str, *, claim: str | None = None
+    ) -> bool:
+        record = self._ours(message_id, claim)
         if record is None:
-            return
+            return False
         record.status, record.due_at = "pending", utc(due)
         record.attempts += 1
         record.last_error = error[:200]
         record.claim, record.claimed_until = None, None
+        return True
 
     async def counts(self) -> dict[str, int]:
         return dict(Counter(r.status for r in self._t.outbox.values()))
