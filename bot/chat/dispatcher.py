@@ -195,7 +195,9 @@ class Dispatcher:
 
     async def _claim(self, token: str) -> list[OutboxMessage]:
         async with SqlUnitOfWork(self._database) as uow:
-            claimed = await uow.outbox.claim_due(self._clock.now(), BATCH, token, LEASE)
+            claimed = await uow.outbox.claim_due(
+                self._clock.now(), BATCH, token, LEASE, max_attempts=MAX_ATTEMPTS
+            )
             await uow.commit()
         return claimed
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -96,14 +96,27 @@ class OutboxRepository:
         return list(rows)
 
     async def claim_due(
-        self, now: datetime, limit: int, token: str, lease: timedelta
+        self, now: datetime, limit: int, token: str, lease: timedelta, *, max_attempts: int = 6
     ) -> list[OutboxMessage]:
         """Marks up to `limit` due rows as ours; locked rows of other processes are skipped.
 
         A row whose claim expired is due again: its sender was killed or got stuck. One row per
         chat at a time (its earliest): a chat's next row waits for the next claim, so a batch
-        spreads over many chats and a chat's messages keep their order across processes.
+        spreads over many chats and a chat's messages keep their order across processes. An
+        expired claim counts as an attempt, so a row that keeps killing its sender ends `failed`.
         """
+        expired = and_(OutboxRow.status == "sending", OutboxRow.claimed_until < now)
+        await self._session.execute(
+            update(OutboxRow)
+            .where(expired, OutboxRow.attempts + 1 >= max_attempts)
+            .values(
+                status="failed",
+                attempts=OutboxRow.attempts + 1,
+                last_error="claim expired: its sender stopped while sending",
+                claim=None,
+                claimed_until=None,
+            )
+        )
         claimable = or_(
             and_(OutboxRow.status == "pending", OutboxRow.due_at <= now),
             and_(OutboxRow.status == "sending", OutboxRow.claimed_until < now),
@@ -135,7 +148,12 @@ class OutboxRepository:
         await self._session.execute(
             update(OutboxRow)
             .where(OutboxRow.id.in_(ids), claimable)
-            .values(status="sending", claim=token, claimed_until=now + lease)
+            .values(
+                status="sending",
+                claim=token,
+                claimed_until=now + lease,
+                attempts=OutboxRow.attempts + case((expired, 1), else_=0),
+            )
         )
         rows = await self._session.scalars(
             select(OutboxRow)

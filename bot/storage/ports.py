@@ -93,7 +93,7 @@ class OutboxStore(Protocol):
     async def pending_due_times(self) -> list[datetime]: ...
 
     async def claim_due(
-        self, now: datetime, limit: int, token: str, lease: timedelta
+        self, now: datetime, limit: int, token: str, lease: timedelta, *, max_attempts: int = 6
     ) -> list[OutboxMessage]: ...
 
     async def finish(

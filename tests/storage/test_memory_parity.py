@@ -165,3 +165,21 @@ async def test_the_waitlist_is_served_first_come_for_later_days(
         await uow.waitlist.join(late.id, NOW)  # joining again waits again
         assert await uow.waitlist.is_waiting(late.id)
         assert await uow.waitlist.waiting_later_than("maastricht", date(2026, 12, 3), 5) == []
+
+
+async def test_a_row_whose_claims_keep_expiring_ends_failed(units: UnitOfWorkFactory) -> None:
+    lease = timedelta(minutes=5)
+    async with units() as uow:
+        await uow.outbox.add(
+            chat_id=801, kind="bsn_due", due=NOW, language="en", now=NOW, user_id=801
+        )
+        await uow.commit()
+    now, claimed = NOW, []
+    for attempt in range(7):
+        async with units() as uow:
+            claimed.append(len(await uow.outbox.claim_due(now, 10, f"c{attempt}", lease)))
+            await uow.commit()
+        now += lease + timedelta(seconds=1)
+    assert claimed == [1, 1, 1, 1, 1, 1, 0]
+    async with units() as uow:
+        assert await uow.outbox.counts() == {"failed": 1}

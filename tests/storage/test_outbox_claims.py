@@ -60,3 +60,19 @@ async def test_a_claim_takes_one_row_per_chat_the_earliest(database: Database) -
         assert await uow.outbox.finish(1, "sent", NOW, claim="one")
         await uow.commit()
     assert await _claim(database, NOW, "three") == [2]
+
+
+async def test_a_row_whose_sender_keeps_dying_ends_failed_instead_of_looping(
+    database: Database,
+) -> None:
+    await _row(database)
+    await _row(database, chat_id=502)
+    now = NOW
+    claims = []
+    for attempt in range(7):  # each claimer is "killed": its lease simply runs out
+        claims.append(await _claim(database, now, f"doomed-{attempt}"))
+        now += LEASE + timedelta(seconds=1)
+    assert all(c == [1, 2] for c in claims[:6]), "six attempts, as for any other failure"
+    assert claims[6] == [], "after the sixth expired claim the rows are given up"
+    async with SqlUnitOfWork(database) as uow:
+        assert await uow.outbox.counts() == {"failed": 2}

@@ -83,8 +83,15 @@ class MemoryOutbox:
         return list(dict.fromkeys(due))
 
     async def claim_due(
-        self, now: datetime, limit: int, token: str, lease: timedelta
+        self, now: datetime, limit: int, token: str, lease: timedelta, *, max_attempts: int = 6
     ) -> list[OutboxMessage]:
+        for record in self._t.outbox.values():
+            expired = record.claimed_until is not None and record.claimed_until < now
+            if record.status == "sending" and expired and record.attempts + 1 >= max_attempts:
+                record.attempts += 1
+                record.status, record.claim, record.claimed_until = "failed", None, None
+                record.last_error = "claim expired: its sender stopped while sending"
+
         def claimable(r: OutboxRecord) -> bool:
             if r.status == "sending":
                 return r.claimed_until is not None and r.claimed_until < now
@@ -100,6 +107,8 @@ class MemoryOutbox:
         if not due:
             return []
         for record in due:
+            if record.status == "sending":  # an expired claim counts as an attempt
+                record.attempts += 1
             record.status, record.claim, record.claimed_until = "sending", token, utc(now + lease)
         mine = [r for r in self._t.outbox.values() if r.claim == token and r.status == "sending"]
         return [_message(r) for r in sorted(mine, key=lambda r: (r.due_at, r.id))]
