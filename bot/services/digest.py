@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.content.context import AppContext
+from bot.domain.outbox import OutboxKind
 from bot.domain.reminders import next_digest
 from bot.storage.unit_of_work import UnitOfWork
 
-KIND = "staff_digest"
+KIND: OutboxKind = "staff_digest"
 
 
 async def plan_next(uow: UnitOfWork, ctx: AppContext, now: datetime) -> datetime | None:

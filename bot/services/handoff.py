@@ -6,9 +6,10 @@ from datetime import datetime
 
 from bot.content.context import AppContext
 from bot.domain.handoff import reraise_at
+from bot.domain.outbox import OutboxKind
 from bot.storage.unit_of_work import UnitOfWork
 
-KIND = "ticket_reraise"
+KIND: OutboxKind = "ticket_reraise"
 
 
 async def plan_reraise(

@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, and_, case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from bot.domain.outbox import OutboxMessage
+from bot.domain.outbox import OUTBOX_KINDS, OutboxKind, OutboxMessage, outbox_kind
 from bot.storage.tables import OutboxRow
 
 
@@ -20,7 +20,7 @@ def _message(row: OutboxRow) -> OutboxMessage:
         chat_id=row.chat_id,
         user_id=row.user_id,
         booking_id=row.booking_id,
-        kind=row.kind,
+        kind=outbox_kind(row.kind),
         due=row.due_at,
         language=row.language,
         payload=dict(row.payload or {}),
@@ -38,7 +38,7 @@ class OutboxRepository:
         self,
         *,
         chat_id: int,
-        kind: str,
+        kind: OutboxKind,
         due: datetime,
         language: str,
         now: datetime,
@@ -117,9 +117,13 @@ class OutboxRepository:
                 claimed_until=None,
             )
         )
-        claimable = or_(
-            and_(OutboxRow.status == "pending", OutboxRow.due_at <= now),
-            and_(OutboxRow.status == "sending", OutboxRow.claimed_until < now),
+        known = OutboxRow.kind.in_(OUTBOX_KINDS)  # a newer version's rows wait for it
+        claimable = and_(
+            known,
+            or_(
+                and_(OutboxRow.status == "pending", OutboxRow.due_at <= now),
+                and_(OutboxRow.status == "sending", OutboxRow.claimed_until < now),
+            ),
         )
         earlier = aliased(OutboxRow)
         first_of_chat = ~(

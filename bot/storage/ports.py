@@ -11,7 +11,7 @@ from bot.domain.dialog import Dialog
 from bot.domain.handoff import Ticket
 from bot.domain.hr import AccountStatus, Hire, HireOverview, HrAccount
 from bot.domain.language import Language
-from bot.domain.outbox import OutboxMessage
+from bot.domain.outbox import OutboxKind, OutboxMessage
 from bot.domain.prereg import Person, Preregistration
 from bot.domain.users import UserProfile
 from bot.storage.report_queries import AskedGap, BookingFact, OutboxCount, TicketTimes
@@ -75,7 +75,7 @@ class OutboxStore(Protocol):
         self,
         *,
         chat_id: int,
-        kind: str,
+        kind: OutboxKind,
         due: datetime,
         language: str,
         now: datetime,

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+from sqlalchemy import text
+
+from bot.domain.outbox import outbox_kind
 from bot.storage.database import Database
 from bot.storage.unit_of_work import SqlUnitOfWork
 
@@ -76,3 +80,22 @@ async def test_a_row_whose_sender_keeps_dying_ends_failed_instead_of_looping(
     assert claims[6] == [], "after the sixth expired claim the rows are given up"
     async with SqlUnitOfWork(database) as uow:
         assert await uow.outbox.counts() == {"failed": 2}
+
+
+async def test_a_row_of_a_kind_this_version_does_not_know_is_left_waiting(
+    database: Database,
+) -> None:
+    await _row(database)
+    async with SqlUnitOfWork(database) as uow:
+        await uow.session.execute(text("UPDATE outbox SET kind = 'from_a_newer_version'"))
+        await uow.commit()
+    assert await _claim(database, NOW, "old") == []
+    async with SqlUnitOfWork(database) as uow:
+        assert await uow.outbox.counts() == {"pending": 1}
+
+
+def test_outbox_kinds_are_typed_when_read_back() -> None:
+    assert outbox_kind("ticket_reraise") == "ticket_reraise"
+    assert outbox_kind("evening_before") == "evening_before"
+    with pytest.raises(ValueError):
+        outbox_kind("evening_before\nforged")

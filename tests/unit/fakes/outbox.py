@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.domain.outbox import OutboxMessage
+from bot.domain.outbox import OutboxKind, OutboxMessage, outbox_kind
 from tests.unit.fakes.tables import OutboxRecord, Tables, json_copy, utc
 
 
@@ -17,7 +17,7 @@ def _message(record: OutboxRecord) -> OutboxMessage:
         chat_id=record.chat_id,
         user_id=record.user_id,
         booking_id=record.booking_id,
-        kind=record.kind,
+        kind=outbox_kind(record.kind),
         due=record.due_at,
         language=record.language,
         payload=json_copy(record.payload),
@@ -35,7 +35,7 @@ class MemoryOutbox:
         self,
         *,
         chat_id: int,
-        kind: str,
+        kind: OutboxKind,
         due: datetime,
         language: str,
         now: datetime,
