@@ -20,6 +20,7 @@ from bot.dialogs.turn import Button, Document, Keyboard, Turn
 from bot.domain.booking import Booking, PartyMember, party_of
 from bot.domain.checklist import SOURCE as CHECKLIST_SOURCE
 from bot.domain.checklist import party_checklist
+from bot.domain.dialog import JsonValue
 from bot.domain.itinerary import Itinerary
 from bot.domain.language import Language
 from bot.domain.locations import Location
@@ -116,7 +117,7 @@ class BookingFlow:
         location = turn.ctx.location_for(str(answers.get("municipality", "")))
         family = str(answers.get("family", "none"))
         partner = family in ("partner", "partner_children")
-        state: dict[str, object] = {
+        state: dict[str, JsonValue] = {
             "loc": location.id,
             "mode": "new",
             "partner": partner,
@@ -131,7 +132,7 @@ class BookingFlow:
         """Goes straight to the calendar for an existing booking."""
         partner = any(m.role == "partner" for m in booking.party)
         children = sum(m.role == "child" for m in booking.party)
-        state: dict[str, object] = {
+        state: dict[str, JsonValue] = {
             "loc": booking.location_id,
             "mode": "reschedule",
             "booking": booking.id,
@@ -146,7 +147,8 @@ class BookingFlow:
 
     def _party(self, turn: Turn) -> tuple[PartyMember, ...]:
         answers = turn.dialog.answers
-        return party_of(bool(answers.get("partner")), int(answers.get("children", 0)))
+        children = answers.get("children", 0)
+        return party_of(bool(answers.get("partner")), children if isinstance(children, int) else 0)
 
     async def _booking(self, turn: Turn) -> Booking | None:
         """The booking being rescheduled, if it is still this user's active one."""

@@ -8,6 +8,7 @@ from bot.content.catalog import Markup, escape, format_day
 from bot.dialogs.keyboards import BACK, flow_data, grid
 from bot.dialogs.menu import menu_button
 from bot.dialogs.turn import Button, Keyboard, Turn
+from bot.domain.dialog import JsonValue
 from bot.domain.eligibility import Decision, Question
 from bot.domain.sponsors import normalise_kvk
 
@@ -115,7 +116,7 @@ class EligibilityFlow:
         await self._record(turn, step, {step: kvk, "kvk_registered": registered})
         return True
 
-    async def _record(self, turn: Turn, step: str, answers: dict[str, object]) -> None:
+    async def _record(self, turn: Turn, step: str, answers: dict[str, JsonValue]) -> None:
         merged = {**turn.dialog.answers, **answers}
         decision = turn.ctx.rules.decide(merged)
         if decision is not None:
