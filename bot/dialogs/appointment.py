@@ -11,6 +11,7 @@ from bot.dialogs.booking import (
     notify_waitlist,
     party_names,
 )
+from bot.dialogs.callbacks import BookingAction, Menu, PickMember, RemoveMember
 from bot.dialogs.menu import menu_button
 from bot.dialogs.prereg import form_checklist, prereg_button, status_line
 from bot.dialogs.turn import Button, Turn
@@ -26,7 +27,7 @@ async def show_mine(turn: Turn) -> None:
     if booking is None:
         turn.say(
             turn.t("booking.mine.none"),
-            ((Button(turn.label("menu_more.book"), "m:book"),), (menu_button(turn),)),
+            ((Button(turn.label("menu_more.book"), Menu("book")),), (menu_button(turn),)),
         )
         return
     location = turn.ctx.locations[booking.location_id]
@@ -47,34 +48,42 @@ async def show_mine(turn: Turn) -> None:
     )
     rows = [
         *prereg_button(turn, form),
-        (Button(turn.label("booking.mine.reschedule"), f"a:r:{ref}"),),
+        (Button(turn.label("booking.mine.reschedule"), BookingAction("r", ref)),),
         (
             Button(
                 turn.label(
                     "booking.mine.waitlist_leave" if waiting else "booking.mine.waitlist_join"
                 ),
-                f"a:w:{ref}",
+                BookingAction("w", ref),
             ),
         ),
-        (Button(turn.label("booking.mine.ics"), f"a:i:{ref}"),),
-        (Button(turn.label("booking.mine.cancel"), f"a:c:{ref}"),),
+        (Button(turn.label("booking.mine.ics"), BookingAction("i", ref)),),
+        (Button(turn.label("booking.mine.cancel"), BookingAction("c", ref)),),
     ]
     if booking.party_size > 1:
-        rows.insert(1, (Button(turn.label("booking.mine.remove_member"), f"a:m:{ref}"),))
+        rows.insert(1, (Button(turn.label("booking.mine.remove_member"), BookingAction("m", ref)),))
     rows.append((menu_button(turn),))
     turn.say(text, tuple(rows))
 
 
-async def on_action(turn: Turn, rest: str) -> None:
-    """Handles 'a:<action>:<reference>[:<member>]', only for the user's own active booking."""
-    action, _, tail = rest.partition(":")
-    reference, _, member = tail.partition(":")
+async def on_action(turn: Turn, tapped: BookingAction | PickMember | RemoveMember) -> None:
+    """A button about a booking, acted on only for the user's own active booking."""
+    reference = tapped.reference
     booking = await turn.uow.bookings.active_for_user(turn.incoming.user_id)
     if booking is None or booking.reference != reference:
         turn.toast = turn.label("booking.mine.not_yours")
         turn.say(turn.t("booking.mine.not_yours"), ((menu_button(turn),),))
         return
     location = turn.ctx.locations[booking.location_id]
+    if isinstance(tapped, PickMember | RemoveMember):
+        if not 0 < tapped.member < booking.party_size:
+            turn.toast = turn.label("errors.stale_button")
+        elif isinstance(tapped, PickMember):
+            _confirm_member(turn, booking, tapped.member)
+        else:
+            await _remove_member(turn, booking, tapped.member)
+        return
+    action = tapped.action
     if action == "r":
         await BOOKING.start_reschedule(turn, booking)
     elif action == "i":
@@ -89,8 +98,8 @@ async def on_action(turn: Turn, rest: str) -> None:
                 day=format_day(booking.day, turn.lang),
             ),
             (
-                (Button(turn.label("booking.mine.cancel_yes"), f"a:cy:{reference}"),),
-                (Button(turn.label("booking.mine.cancel_no"), f"a:cn:{reference}"),),
+                (Button(turn.label("booking.mine.cancel_yes"), BookingAction("cy", reference)),),
+                (Button(turn.label("booking.mine.cancel_no"), BookingAction("cn", reference)),),
             ),
         )
     elif action == "cy":
@@ -103,19 +112,12 @@ async def on_action(turn: Turn, rest: str) -> None:
         turn.say(turn.t("booking.mine.kept"), ((menu_button(turn),),))
     elif action == "m":
         _ask_member(turn, booking)
-    elif action in ("mx", "my") and member.isdigit() and 0 < int(member) < booking.party_size:
-        if action == "mx":
-            _confirm_member(turn, booking, int(member))
-        else:
-            await _remove_member(turn, booking, int(member))
-    else:
-        turn.toast = turn.label("errors.stale_button")
 
 
 def _ask_member(turn: Turn, booking: Booking) -> None:
     names = party_names(turn, booking.party)
     rows = tuple(
-        (Button(name, f"a:mx:{booking.reference}:{index}"),)
+        (Button(name, PickMember(booking.reference, index)),)
         for index, name in enumerate(names)
         if index > 0
     )
@@ -127,8 +129,12 @@ def _confirm_member(turn: Turn, booking: Booking, index: int) -> None:
     turn.say(
         turn.t("booking.mine.remove_confirm", name=name, reference=booking.reference),
         (
-            (Button(turn.label("booking.mine.remove_yes"), f"a:my:{booking.reference}:{index}"),),
-            (Button(turn.label("booking.mine.cancel_no"), f"a:cn:{booking.reference}"),),
+            (
+                Button(
+                    turn.label("booking.mine.remove_yes"), RemoveMember(booking.reference, index)
+                ),
+            ),
+            (Button(turn.label("booking.mine.cancel_no"), BookingAction("cn", booking.reference)),),
         ),
     )
 
@@ -149,7 +155,7 @@ async def _remove_member(turn: Turn, booking: Booking, index: int) -> None:
             f"{turn.t('booking.mine.removed', name=name)}\n\n"
             f"{describe(turn, changed.day, changed.visits, location)}"
         ),
-        ((Button(turn.label("menu_more.mine"), "m:mine"),),),
+        ((Button(turn.label("menu_more.mine"), Menu("mine")),),),
     )
     await notify_waitlist(turn, change)
 

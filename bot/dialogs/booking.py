@@ -11,9 +11,10 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, get_day_names
 
 from bot.content.catalog import LOCALES, Catalog, Markup, escape, format_clock, format_day
+from bot.dialogs.callbacks import FlowAnswer, Menu, Noop, PreregStart
 from bot.dialogs.hr.notify import hire_booked
 from bot.dialogs.ics import booking_calendar
-from bot.dialogs.keyboards import BACK, flow_data, grid
+from bot.dialogs.keyboards import BACK, grid
 from bot.dialogs.menu import menu_button
 from bot.dialogs.prereg import say_reopened
 from bot.dialogs.turn import Button, Document, Keyboard, Turn
@@ -102,7 +103,7 @@ class BookingFlow:
         if existing is not None:
             turn.say(
                 turn.t("booking.already_booked", reference=existing.reference),
-                ((Button(turn.label("menu_more.mine"), "m:mine"),), (menu_button(turn),)),
+                ((Button(turn.label("menu_more.mine"), Menu("mine")),), (menu_button(turn),)),
             )
             return
         result = await turn.uow.eligibility.get(user_id)
@@ -110,7 +111,7 @@ class BookingFlow:
             key = "booking.need_eligibility" if result is None else "booking.not_eligible"
             turn.say(
                 turn.t(key),
-                ((Button(turn.label("booking.start_check"), "m:elig"),), (menu_button(turn),)),
+                ((Button(turn.label("booking.start_check"), Menu("elig")),), (menu_button(turn),)),
             )
             return
         answers = result[2]
@@ -175,7 +176,7 @@ class BookingFlow:
         step = turn.dialog.step
         if step == "children":
             buttons = [
-                Button(str(n), flow_data(FLOW, "children", str(n)))
+                Button(str(n), FlowAnswer(FLOW, "children", str(n)))
                 for n in range(1, MAX_CHILDREN + 1)
             ]
             turn.say(turn.t("booking.children_question"), (*grid(buttons, 5), (menu_button(turn),)))
@@ -211,29 +212,31 @@ class BookingFlow:
         previous = f"{year - (number == 1)}-{12 if number == 1 else number - 1:02d}"
         following = f"{year + (number == 12)}-{1 if number == 12 else number + 1:02d}"
         header = [
-            Button(turn.label("booking.prev"), flow_data(FLOW, "day", "<" + previous))
+            Button(turn.label("booking.prev"), FlowAnswer(FLOW, "day", "<" + previous))
             if month > first_month
-            else Button(" ", "n:"),
-            Button(title, "n:"),
-            Button(turn.label("booking.next"), flow_data(FLOW, "day", ">" + following))
+            else Button(" ", Noop()),
+            Button(title, Noop()),
+            Button(turn.label("booking.next"), FlowAnswer(FLOW, "day", ">" + following))
             if month < last_month
-            else Button(" ", "n:"),
+            else Button(" ", Noop()),
         ]
         names = get_day_names("narrow", context="stand-alone", locale=LOCALES[turn.lang])
-        weekdays = tuple(Button(names[i], "n:") for i in range(7))
+        weekdays = tuple(Button(names[i], Noop()) for i in range(7))
         rows: list[tuple[Button, ...]] = [tuple(header), weekdays]
         for week in month_grid.Calendar(firstweekday=0).monthdatescalendar(year, number):
             row = []
             for day in week:
                 if day.month != number:
-                    row.append(Button(" ", "n:"))
+                    row.append(Button(" ", Noop()))
                 elif day in bookable:
-                    row.append(Button(str(day.day), flow_data(FLOW, "day", day.strftime("%Y%m%d"))))
+                    row.append(
+                        Button(str(day.day), FlowAnswer(FLOW, "day", day.strftime("%Y%m%d")))
+                    )
                 else:
-                    row.append(Button(turn.label("booking.not_bookable_day"), "n:"))
+                    row.append(Button(turn.label("booking.not_bookable_day"), Noop()))
             rows.append(tuple(row))
         back = turn.dialog.history and Button(
-            turn.label("common.back"), flow_data(FLOW, "day", BACK)
+            turn.label("common.back"), FlowAnswer(FLOW, "day", BACK)
         )
         rows.append((back, menu_button(turn)) if back else (menu_button(turn),))
         return tuple(rows)
@@ -253,14 +256,14 @@ class BookingFlow:
         buttons = [
             Button(
                 format_clock(itinerary.visits[0].start, turn.lang),
-                flow_data(FLOW, "time", itinerary.visits[0].start.strftime("%H%M")),
+                FlowAnswer(FLOW, "time", itinerary.visits[0].start.strftime("%H%M")),
             )
             for itinerary in starts
         ]
         text = turn.t("booking.choose_time", day=format_day(day, turn.lang), minutes=minutes)
         if intro_key:
             text = Markup(f"{turn.t(intro_key)}\n\n{text}")
-        back = Button(turn.label("common.back"), flow_data(FLOW, "time", BACK))
+        back = Button(turn.label("common.back"), FlowAnswer(FLOW, "time", BACK))
         turn.say(text, (*grid(buttons, 4), (back, menu_button(turn))))
 
     async def _prompt_confirm(self, turn: Turn) -> None:
@@ -276,9 +279,9 @@ class BookingFlow:
             address=f"{location.name}, {location.address}",
         )
         buttons = (
-            (Button(turn.label("booking.confirm"), flow_data(FLOW, "confirm", "yes")),),
+            (Button(turn.label("booking.confirm"), FlowAnswer(FLOW, "confirm", "yes")),),
             (
-                Button(turn.label("common.back"), flow_data(FLOW, "confirm", BACK)),
+                Button(turn.label("common.back"), FlowAnswer(FLOW, "confirm", BACK)),
                 menu_button(turn),
             ),
         )
@@ -401,8 +404,8 @@ class BookingFlow:
         turn.say(
             turn.t("menu.title"),
             (
-                (Button(turn.label("prereg.button_start"), "p:start"),),
-                (Button(turn.label("menu_more.mine"), "m:mine"),),
+                (Button(turn.label("prereg.button_start"), PreregStart()),),
+                (Button(turn.label("menu_more.mine"), Menu("mine")),),
                 (menu_button(turn),),
             ),
         )
@@ -427,7 +430,7 @@ async def notify_waitlist(turn: Turn, change: booking_service.VisitChange) -> No
         turn.tell(
             booking.chat_id,
             text,
-            ((Button(turn.ctx.catalog.plain(lang, "menu_more.mine"), "m:mine"),),),
+            ((Button(turn.ctx.catalog.plain(lang, "menu_more.mine"), Menu("mine")),),),
         )
 
 

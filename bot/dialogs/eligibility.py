@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.content.catalog import Markup, escape, format_day
-from bot.dialogs.keyboards import BACK, flow_data, grid
+from bot.dialogs.callbacks import FlowAnswer, Menu, SalaryStart
+from bot.dialogs.keyboards import BACK, grid
 from bot.dialogs.menu import menu_button
 from bot.dialogs.turn import Button, Keyboard, Turn
 from bot.domain.dialog import JsonValue
@@ -68,12 +69,12 @@ class EligibilityFlow:
 
     def _keyboard(self, turn: Turn, question: Question) -> Keyboard:
         options = [
-            Button(answer_label(turn, question.id, option), flow_data(FLOW, question.id, option))
+            Button(answer_label(turn, question.id, option), FlowAnswer(FLOW, question.id, option))
             for option in question.options
         ]
         rows = list(grid(options, question.columns))
         if turn.dialog.history:
-            rows.append((Button(turn.label("common.back"), flow_data(FLOW, question.id, BACK)),))
+            rows.append((Button(turn.label("common.back"), FlowAnswer(FLOW, question.id, BACK)),))
         return tuple(rows)
 
     async def on_button(self, turn: Turn, step: str, value: str) -> None:
@@ -158,11 +159,11 @@ class EligibilityFlow:
         parts.append(sources_block(turn, outcome.sources, turn.ctx.rules.checked))
         buttons: list[tuple[Button, ...]] = []
         if outcome.category == "one_stop":
-            buttons.append((Button(turn.label("eligibility.book"), "m:book"),))
+            buttons.append((Button(turn.label("eligibility.book"), Menu("book")),))
         route = answers.get("route", "")
         if route in turn.ctx.salary_routes:
-            buttons.append((Button(turn.label("eligibility.salary_offer"), f"s:{route}"),))
-        buttons.append((Button(turn.label("eligibility.restart"), "m:elig"), menu_button(turn)))
+            buttons.append((Button(turn.label("eligibility.salary_offer"), SalaryStart(route)),))
+        buttons.append((Button(turn.label("eligibility.restart"), Menu("elig")), menu_button(turn)))
         await turn.uow.eligibility.save(
             turn.incoming.user_id, outcome.id, outcome.category, answers, turn.now
         )

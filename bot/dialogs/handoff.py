@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Literal
 
 from bot.content.catalog import Markup, escape, format_day, format_moment
+from bot.dialogs.callbacks import HandoffTopic, LeaveHandoff, RateHandoff, TicketAction
 from bot.dialogs.menu import menu_button
 from bot.dialogs.prereg import staff_status_key
 from bot.dialogs.staff_gate import admit_staff
@@ -19,6 +21,7 @@ from bot.domain.handoff import (
 from bot.services.handoff import plan_reraise
 
 FLOW = "handoff"
+RATINGS: tuple[Literal[1, 2, 3, 4, 5], ...] = (1, 2, 3, 4, 5)
 
 
 async def ask_topic(turn: Turn) -> None:
@@ -31,14 +34,14 @@ async def ask_topic(turn: Turn) -> None:
         turn.say(turn.t("handoff.unavailable"), ((menu_button(turn),),))
         return
     buttons = tuple(
-        (Button(turn.label(f"handoff.topics.{topic}"), f"h:t:{topic}"),)
+        (Button(turn.label(f"handoff.topics.{topic}"), HandoffTopic(topic)),)
         for topic in turn.ctx.handoff.topics
     )
     turn.say(turn.t("handoff.topic_question"), (*buttons, (menu_button(turn),)))
 
 
 def _back_keyboard(turn: Turn, ticket: Ticket) -> Keyboard:
-    return ((Button(turn.label("handoff.back_to_bot"), f"h:b:{ticket.id}"),),)
+    return ((Button(turn.label("handoff.back_to_bot"), LeaveHandoff(ticket.id)),),)
 
 
 async def open_ticket(turn: Turn, topic: str) -> None:
@@ -134,10 +137,14 @@ async def alert_text(turn: Turn, ticket: Ticket) -> Markup:
 
 def _staff_buttons(turn: Turn, ticket: Ticket, *, claimed: bool) -> Keyboard:
     lang = turn.ctx.default_language
-    close = Button(turn.ctx.catalog.plain(lang, "handoff.staff.close"), f"tk:x:{ticket.id}")
+    close = Button(
+        turn.ctx.catalog.plain(lang, "handoff.staff.close"), TicketAction("x", ticket.id)
+    )
     if claimed:
         return ((close,),)
-    claim = Button(turn.ctx.catalog.plain(lang, "handoff.staff.claim"), f"tk:c:{ticket.id}")
+    claim = Button(
+        turn.ctx.catalog.plain(lang, "handoff.staff.claim"), TicketAction("c", ticket.id)
+    )
     return ((claim, close),)
 
 
@@ -155,7 +162,7 @@ class HandoffFlow:
         turn.say(turn.t("handoff.already_open", ticket=ticket.id), _back_keyboard(turn, ticket))
 
     async def on_button(self, turn: Turn, step: str, value: str) -> None:
-        """No flow buttons: everything goes through h: and tk: data."""
+        """No flow buttons: the hand-off has its own callbacks."""
         turn.toast = turn.label("errors.stale_button")
 
     async def on_text(self, turn: Turn, text: str) -> bool:
@@ -210,28 +217,15 @@ async def relay_from_user(turn: Turn) -> bool:
     return True
 
 
-async def user_button(turn: Turn, rest: str) -> None:
-    """h:start, h:t:<topic>, h:b:<ticket> (back to the bot), h:r:<ticket>:<1-5>."""
-    action, _, tail = rest.partition(":")
-    if action == "start":
-        await ask_topic(turn)
-    elif action == "t":
-        await open_ticket(turn, tail)
-    elif action == "b" and tail.isdigit():
-        await _leave(turn, int(tail))
-    elif action == "r":
-        number, _, rating = tail.partition(":")
-        if number.isdigit() and rating in ("1", "2", "3", "4", "5"):
-            stored = await turn.uow.tickets.rate(int(number), turn.incoming.user_id, int(rating))
-            turn.clear_tapped_keyboard = stored
-            turn.toast = turn.label("handoff.rated" if stored else "errors.stale_button")
-        else:
-            turn.toast = turn.label("errors.stale_button")
-    else:
-        turn.toast = turn.label("errors.stale_button")
+async def rate_ticket(turn: Turn, tapped: RateHandoff) -> None:
+    """Stores the user's rating of their closed ticket (once)."""
+    stored = await turn.uow.tickets.rate(tapped.ticket, turn.incoming.user_id, tapped.rating)
+    turn.clear_tapped_keyboard = stored
+    turn.toast = turn.label("handoff.rated" if stored else "errors.stale_button")
 
 
-async def _leave(turn: Turn, ticket_id: int) -> None:
+async def leave_ticket(turn: Turn, ticket_id: int) -> None:
+    """Back to the bot: closes the user's own open ticket, if it is this one."""
     ticket = await turn.uow.tickets.active_for_user(turn.incoming.user_id)
     if ticket is None or ticket.id != ticket_id:
         turn.toast = turn.label("errors.stale_button")
@@ -253,14 +247,13 @@ async def _leave(turn: Turn, ticket_id: int) -> None:
     turn.say(turn.t("handoff.left", ticket=ticket.id), ((menu_button(turn),),))
 
 
-async def staff_ticket_button(turn: Turn, rest: str) -> None:
-    """tk:c:<ticket> claims, tk:x:<ticket> closes; staff only, in the staff chat."""
+async def staff_ticket_button(turn: Turn, tapped: TicketAction) -> None:
+    """Claims or closes a ticket; staff only, in the staff chat."""
     turn.handler = "handoff:staff_button"
     if not await admit_staff(turn):
         return
-    action, _, number = rest.partition(":")
-    ticket = await turn.uow.tickets.get(int(number)) if number.isdigit() else None
-    if ticket is None or action not in ("c", "x"):
+    ticket = await turn.uow.tickets.get(tapped.ticket)
+    if ticket is None:
         turn.toast = turn.label("errors.stale_button")
         return
     name = turn.incoming.first_name
@@ -268,7 +261,7 @@ async def staff_ticket_button(turn: Turn, rest: str) -> None:
         turn.toast = turn.label("handoff.staff.ticket_closed")
         return
     alert = await alert_text(turn, ticket)
-    if action == "c":
+    if tapped.action == "c":
         if not await turn.uow.tickets.claim(ticket.id, turn.incoming.user_id, name, turn.now):
             turn.toast = turn.label(
                 "handoff.staff.already_claimed", name=ticket.claimed_by_name or "?"
@@ -288,7 +281,7 @@ async def staff_ticket_button(turn: Turn, rest: str) -> None:
         closed = turn.label("handoff.staff.closed_by", name=name)
         turn.say(Markup(f"{alert}\n\n<b>{escape(closed)}</b>"), (), edit=True)
         await _end_user_flow(turn, ticket)
-        ratings = tuple(Button(str(n), f"h:r:{ticket.id}:{n}") for n in range(1, 6))
+        ratings = tuple(Button(str(n), RateHandoff(ticket.id, n)) for n in RATINGS)
         await _tell_user(turn, ticket, "handoff.closed", buttons=(ratings,), ticket=ticket.id)
 
 

@@ -11,7 +11,8 @@ from datetime import date
 from babel.dates import format_date
 
 from bot.content.catalog import LOCALES, Catalog, Markup, escape
-from bot.dialogs.keyboards import BACK, flow_data, grid
+from bot.dialogs.callbacks import FlowAnswer, Menu, PreregStart
+from bot.dialogs.keyboards import BACK, grid
 from bot.dialogs.menu import menu_button
 from bot.dialogs.turn import Button, Keyboard, Turn
 from bot.domain.booking import Booking
@@ -98,7 +99,7 @@ class PreregFlow:
             turn.dialog = turn.dialog.end()
             turn.say(
                 turn.t("prereg.no_booking"),
-                ((Button(turn.label("menu_more.book"), "m:book"),), (menu_button(turn),)),
+                ((Button(turn.label("menu_more.book"), Menu("book")),), (menu_button(turn),)),
             )
             return
         form = await turn.uow.prereg.get(booking.id)
@@ -188,8 +189,8 @@ class PreregFlow:
         turn.say(
             turn.t("prereg.consent", days=turn.ctx.purge_after_days),
             (
-                (Button(turn.label("prereg.consent_yes"), flow_data(FLOW, "consent", "yes")),),
-                (Button(turn.label("prereg.consent_no"), flow_data(FLOW, "consent", "no")),),
+                (Button(turn.label("prereg.consent_yes"), FlowAnswer(FLOW, "consent", "yes")),),
+                (Button(turn.label("prereg.consent_no"), FlowAnswer(FLOW, "consent", "no")),),
             ),
         )
 
@@ -258,28 +259,28 @@ class PreregFlow:
         rows: list[tuple[Button, ...]] = []
         if field.kind == "choice":
             choices = self._choices(turn, booking, field)
-            buttons = [Button(label, flow_data(FLOW, step, choice)) for choice, label in choices]
+            buttons = [Button(label, FlowAnswer(FLOW, step, choice)) for choice, label in choices]
             rows += grid(buttons, 2 if len(buttons) > 3 else 1)
         if field.kind == "countries" and value:
-            done = Button(turn.label("prereg.nationality_done"), flow_data(FLOW, step, DONE))
-            clear = Button(turn.label("prereg.nationality_clear"), flow_data(FLOW, step, CLEAR))
+            done = Button(turn.label("prereg.nationality_done"), FlowAnswer(FLOW, step, DONE))
+            clear = Button(turn.label("prereg.nationality_clear"), FlowAnswer(FLOW, step, CLEAR))
             rows.append((done, clear))
         elif value not in (None, "", []):
-            rows.append((Button(turn.label("prereg.keep"), flow_data(FLOW, step, KEEP)),))
+            rows.append((Button(turn.label("prereg.keep"), FlowAnswer(FLOW, step, KEEP)),))
         main_value = form.persons[0].answers.get(key)
         if field.household and person > 0 and main_value not in (None, "", []):
             label = turn.label("prereg.same_as", name=person_name(turn, form, 0))
-            rows.append((Button(label, flow_data(FLOW, step, SAME)),))
+            rows.append((Button(label, FlowAnswer(FLOW, step, SAME)),))
         if field.optional:
-            rows.append((Button(turn.label("prereg.skip"), flow_data(FLOW, step, SKIP)),))
+            rows.append((Button(turn.label("prereg.skip"), FlowAnswer(FLOW, step, SKIP)),))
         rows.append(self._nav(turn, step))
         turn.say(Markup("\n\n".join(lines)), tuple(rows))
 
     def _nav(self, turn: Turn, step: str) -> tuple[Button, ...]:
         buttons = []
         if turn.dialog.history:
-            buttons.append(Button(turn.label("prereg.back"), flow_data(FLOW, step, BACK)))
-        buttons.append(Button(turn.label("prereg.pause"), flow_data(FLOW, step, PAUSE)))
+            buttons.append(Button(turn.label("prereg.back"), FlowAnswer(FLOW, step, BACK)))
+        buttons.append(Button(turn.label("prereg.pause"), FlowAnswer(FLOW, step, PAUSE)))
         return tuple(buttons)
 
     def _choices(self, turn: Turn, booking: Booking, field: Field) -> list[tuple[str, str]]:
@@ -307,7 +308,7 @@ class PreregFlow:
             turn.say(turn.t("prereg.country_none"))
             self._ask(turn, booking, form, position[1], position[2])
             return
-        buttons = [Button(country_name(c, turn.lang), flow_data(FLOW, step, c)) for c in codes]
+        buttons = [Button(country_name(c, turn.lang), FlowAnswer(FLOW, step, c)) for c in codes]
         turn.say(turn.t("prereg.country_pick"), (*grid(buttons, 1), self._nav(turn, step)))
 
     async def _on_field_button(
@@ -403,16 +404,16 @@ class PreregFlow:
             (
                 Button(
                     turn.label("prereg.edit_person", name=person_name(turn, form, index)),
-                    flow_data(FLOW, "review", f"edit{index}"),
+                    FlowAnswer(FLOW, "review", f"edit{index}"),
                 ),
             )
             for index in range(len(form.persons))
         ]
         if not form.complete:
             rows.insert(
-                0, (Button(turn.label("prereg.submit"), flow_data(FLOW, "review", "submit")),)
+                0, (Button(turn.label("prereg.submit"), FlowAnswer(FLOW, "review", "submit")),)
             )
-        rows.append((Button(turn.label("prereg.pause"), flow_data(FLOW, "review", PAUSE)),))
+        rows.append((Button(turn.label("prereg.pause"), FlowAnswer(FLOW, "review", PAUSE)),))
         turn.say(text, tuple(rows))
 
     async def _on_review(
@@ -444,7 +445,9 @@ class PreregFlow:
             return
         step = f"edit{person}"
         buttons = [
-            Button(turn.label(f"prereg_fields.{field.key}.label"), flow_data(FLOW, step, field.key))
+            Button(
+                turn.label(f"prereg_fields.{field.key}.label"), FlowAnswer(FLOW, step, field.key)
+            )
             for field in fields_for(form.persons[person].role)
         ]
         turn.say(
@@ -505,7 +508,7 @@ def prereg_button(turn: Turn, form: Preregistration | None) -> Keyboard:
     key = "prereg.button_start" if form is None else "prereg.button_continue"
     if form is not None and form.complete:
         key = "prereg.button_view"
-    return ((Button(turn.label(key), "p:start"),),)
+    return ((Button(turn.label(key), PreregStart()),),)
 
 
 async def say_reopened(turn: Turn, booking: Booking, reopened: tuple[int, ...]) -> None:

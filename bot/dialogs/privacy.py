@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.content.catalog import Markup, escape
 from bot.dialogs.booking import notify_waitlist
+from bot.dialogs.callbacks import DeleteData
 from bot.dialogs.menu import menu_button
 from bot.dialogs.turn import Button, Document, Turn
 from bot.services.privacy import erase_user
@@ -50,7 +51,7 @@ async def show_my_data(turn: Turn) -> None:
     turn.send_document(Document("onestop-mydata.json", content, turn.label("privacy.mydata_file")))
     turn.say(
         turn.t("privacy.mydata_footer"),
-        ((Button(turn.label("privacy.delete_button"), "x:ask"),), (menu_button(turn),)),
+        ((Button(turn.label("privacy.delete_button"), DeleteData("ask")),), (menu_button(turn),)),
     )
 
 
@@ -60,21 +61,21 @@ def ask_delete(turn: Turn) -> None:
     turn.say(
         turn.t("privacy.delete_question"),
         (
-            (Button(turn.label("privacy.delete_yes"), "x:yes"),),
-            (Button(turn.label("privacy.delete_no"), "x:no"),),
+            (Button(turn.label("privacy.delete_yes"), DeleteData("yes")),),
+            (Button(turn.label("privacy.delete_no"), DeleteData("no")),),
         ),
     )
 
 
-async def on_delete_button(turn: Turn, value: str) -> None:
-    """'x:yes' erases, 'x:no' keeps everything."""
-    turn.handler = f"privacy:{value}"
+async def on_delete_button(turn: Turn, tapped: DeleteData) -> None:
+    """Yes erases, no keeps everything."""
+    turn.handler = f"privacy:{tapped.step}"
     turn.clear_tapped_keyboard = True
-    if value == "ask":
+    if tapped.step == "ask":
         ask_delete(turn)
-    elif value == "no":
+    elif tapped.step == "no":
         turn.say(turn.t("privacy.delete_kept"), ((menu_button(turn),),))
-    elif value == "yes":
+    elif tapped.step == "yes":
         counts, cancelled = await erase_user(
             turn.uow, turn.ctx, turn.incoming.user_id, turn.incoming.chat_id, turn.now
         )
@@ -82,5 +83,3 @@ async def on_delete_button(turn: Turn, value: str) -> None:
         turn.say(turn.t("privacy.deleted", bookings=counts.get("bookings", 0)))
         if cancelled is not None:
             await notify_waitlist(turn, cancelled)
-    else:
-        turn.toast = turn.label("errors.stale_button")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.content.catalog import Markup, escape
+from bot.dialogs.callbacks import FaqEntry, FaqVote
 from bot.dialogs.eligibility import sources_block
 from bot.dialogs.menu import menu_button, person_button
 from bot.dialogs.turn import Button, Turn
@@ -25,7 +26,7 @@ async def answer_question(turn: Turn, text: str) -> None:
         show_entry(turn, match.candidates[0][0])
     elif match.band is Band.NEAR:
         buttons = tuple(
-            (Button(turn.ctx.faq.entry(entry_id, turn.lang).title, f"q:{entry_id}"),)
+            (Button(turn.ctx.faq.entry(entry_id, turn.lang).title, FaqEntry(entry_id)),)
             for entry_id, _ in match.candidates[:3]
         )
         turn.say(turn.t("faq.did_you_mean"), (*buttons, (menu_button(turn),)))
@@ -49,8 +50,8 @@ def show_entry(turn: Turn, entry_id: str) -> None:
         f"{sources_block(turn, entry.sources, entry.checked)}"
     )
     votes = (
-        Button(turn.label("faq.helpful"), f"v:{entry_id}:y"),
-        Button(turn.label("faq.not_helpful"), f"v:{entry_id}:n"),
+        Button(turn.label("faq.helpful"), FaqVote(entry_id, "y")),
+        Button(turn.label("faq.not_helpful"), FaqVote(entry_id, "n")),
     )
     turn.say(text, (votes, (menu_button(turn),)))
 

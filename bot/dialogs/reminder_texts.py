@@ -7,6 +7,7 @@ from datetime import datetime
 from bot.content.catalog import Markup, escape, format_clock, format_day
 from bot.content.context import AppContext
 from bot.dialogs.booking import itinerary_lines
+from bot.dialogs.callbacks import BookingAction, StaffMark
 from bot.dialogs.prereg import form_items
 from bot.dialogs.turn import Button, Keyboard
 from bot.domain.booking import Booking
@@ -104,7 +105,9 @@ def _text(
             lang, "reminders.insurance_deadline", visit_day=day, deadline=format_day(deadline, lang)
         ), ()
     if kind == "no_show_offer":
-        button = Button(catalog.plain(lang, "reminders.no_show_button"), f"a:r:{booking.reference}")
+        button = Button(
+            catalog.plain(lang, "reminders.no_show_button"), BookingAction("r", booking.reference)
+        )
         text = catalog.text(lang, "reminders.no_show_offer", reference=booking.reference, day=day)
         return text, ((button,),)
     if kind == "staff_bsn_overdue":
@@ -118,7 +121,7 @@ def _text(
         )
         button = Button(
             catalog.plain(lang, "reminders.staff.bsn_issued", reference=booking.reference),
-            f"st:bsn:{booking.reference}",
+            StaffMark("bsn", booking.reference),
         )
         return text, ((button,),)
     raise ValueError(f"unknown reminder kind {kind}")

@@ -5,15 +5,45 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.dialogs.appointment import BOOKING, on_action, show_mine
+from bot.dialogs.callbacks import (
+    AskPerson,
+    BookingAction,
+    DeleteData,
+    FaqEntry,
+    FaqVote,
+    FlowAnswer,
+    HandoffTopic,
+    HrButton,
+    HrDecide,
+    HrDecideListed,
+    HrNewLink,
+    HrNotify,
+    HrPage,
+    LeaveHandoff,
+    Menu,
+    MenuItem,
+    Noop,
+    PickLanguage,
+    PickMember,
+    PreregStart,
+    RateHandoff,
+    RemoveMember,
+    SalaryStart,
+    StaffMark,
+    TicketAction,
+    unpack,
+)
 from bot.dialogs.eligibility import EligibilityFlow
 from bot.dialogs.flow import Flow
 from bot.dialogs.handoff import (
     HandoffFlow,
     ask_topic,
+    leave_ticket,
+    open_ticket,
+    rate_ticket,
     relay_from_user,
     staff_reply,
     staff_ticket_button,
-    user_button,
 )
 from bot.dialogs.hr import (
     HR_COMMANDS,
@@ -26,7 +56,6 @@ from bot.dialogs.hr import (
     on_upload,
     start_with_invite,
 )
-from bot.dialogs.keyboards import parse_flow_data
 from bot.dialogs.menu import show_menu
 from bot.dialogs.prereg import PreregFlow
 from bot.dialogs.privacy import ask_delete, on_delete_button, show_my_data
@@ -35,7 +64,7 @@ from bot.dialogs.salary import SalaryFlow
 from bot.dialogs.staff import STAFF_COMMANDS, staff_button, staff_command
 from bot.dialogs.staff_prereg import PREREG_COMMANDS, prereg_command
 from bot.dialogs.turn import Button, Turn
-from bot.domain.language import LANGUAGES, Language, parse_language
+from bot.domain.language import LANGUAGES, Language
 
 ELIGIBILITY = EligibilityFlow()
 SALARY = SalaryFlow()
@@ -58,17 +87,17 @@ async def route(turn: Turn) -> None:
     """Handles one input; a flow in progress is resumed after any interruption."""
     kind = turn.incoming.kind
     if not turn.incoming.private:
-        data = turn.incoming.data
+        tapped = unpack(turn.incoming.data) if kind == "button" else None
         if kind == "command" and turn.incoming.command in STAFF_COMMANDS:
             await staff_command(turn)
         elif kind == "command" and turn.incoming.command in PREREG_COMMANDS:
             await prereg_command(turn)
-        elif kind == "button" and data.startswith("st:"):
-            await staff_button(turn, data[3:])
-        elif kind == "button" and data.startswith("tk:"):
-            await staff_ticket_button(turn, data[3:])
-        elif kind == "button" and data.startswith("hs:"):
-            await hr_staff_button(turn, data[3:])
+        elif isinstance(tapped, StaffMark):
+            await staff_button(turn, tapped)
+        elif isinstance(tapped, TicketAction):
+            await staff_ticket_button(turn, tapped)
+        elif isinstance(tapped, HrDecide | HrDecideListed):
+            await hr_staff_button(turn, tapped)
         elif kind in ("text", "document") and await staff_reply(turn):
             pass
         else:
@@ -134,8 +163,11 @@ async def _command(turn: Turn) -> None:
     elif command == "delete":
         ask_delete(turn)
     elif command == "cancel":
-        if turn.dialog.flow == HANDOFF.name:
-            await user_button(turn, f"b:{turn.dialog.answers.get('ticket')}")
+        ticket = turn.dialog.answers.get("ticket")
+        if turn.dialog.flow == HANDOFF.name and isinstance(ticket, int):
+            await leave_ticket(turn, ticket)
+        elif turn.dialog.flow == HANDOFF.name:
+            turn.toast = turn.label("errors.stale_button")
         elif turn.dialog.active:
             turn.dialog = turn.dialog.end()
             show_menu(turn, "cancel.done")
@@ -150,7 +182,7 @@ def ask_language(turn: Turn) -> None:
     """Offers both languages, each named in itself."""
     turn.say(
         turn.t("language.choose"),
-        (tuple(Button(LANGUAGE_NAMES[lang], f"l:{lang}") for lang in LANGUAGES),),
+        (tuple(Button(LANGUAGE_NAMES[lang], PickLanguage(lang)) for lang in LANGUAGES),),
     )
 
 
@@ -165,45 +197,52 @@ async def switch_language(turn: Turn, lang: Language) -> None:
 
 
 async def _button(turn: Turn) -> None:
-    data = turn.incoming.data
-    prefix, _, rest = data.partition(":")
-    turn.handler = f"button:{prefix}"
-    if prefix == "m":
-        await _menu(turn, rest)
-    elif prefix == "l" and (lang := parse_language(rest)) is not None:
-        turn.clear_tapped_keyboard = True
-        await switch_language(turn, lang)
-    elif prefix == "f":
-        await _flow_button(turn, data)
-    elif prefix == "s":
-        await SALARY.start(turn, rest)
-    elif prefix == "a":
-        await on_action(turn, rest)
-    elif prefix == "st":
-        await staff_button(turn, rest)
-    elif prefix == "tk":
-        await staff_ticket_button(turn, rest)
-    elif prefix == "h":
-        await user_button(turn, rest)
-    elif prefix == "n":
-        turn.toast = turn.label("booking.unavailable_toast") if rest else ""
-    elif prefix == "q":
-        show_entry(turn, rest)
-    elif prefix == "p" and rest == "start":
-        await PREREG.start(turn)
-    elif prefix == "x":
-        await on_delete_button(turn, rest)
-    elif prefix == "hr":
-        await hr_button(turn, rest)
-    elif prefix == "hs":
-        await hr_staff_button(turn, rest)
-    elif prefix == "v" and rest[-2:] in (":y", ":n"):
-        record_vote(turn, rest[:-2], rest.endswith(":y"))
-    else:
-        await _stale(turn)
+    tapped = unpack(turn.incoming.data)
+    # The log names the handler from the typed value, never from what the client sent.
+    turn.handler = "button:stale" if tapped is None else f"button:{tapped.group()}"
+    match tapped:
+        case Menu(item):
+            await _menu(turn, item)
+        case PickLanguage(lang):
+            turn.clear_tapped_keyboard = True
+            await switch_language(turn, lang)
+        case FlowAnswer():
+            await _flow_button(turn, tapped)
+        case SalaryStart(route):
+            await SALARY.start(turn, route)
+        case BookingAction() | PickMember() | RemoveMember():
+            await on_action(turn, tapped)
+        case StaffMark():
+            await staff_button(turn, tapped)
+        case TicketAction():
+            await staff_ticket_button(turn, tapped)
+        case AskPerson():
+            await ask_topic(turn)
+        case HandoffTopic(topic):
+            await open_ticket(turn, topic)
+        case LeaveHandoff(ticket):
+            await leave_ticket(turn, ticket)
+        case RateHandoff():
+            await rate_ticket(turn, tapped)
+        case Noop():
+            turn.toast = ""
+        case FaqEntry(entry):
+            show_entry(turn, entry)
+        case FaqVote(entry, vote):
+            record_vote(turn, entry, vote == "y")
+        case PreregStart():
+            await PREREG.start(turn)
+        case DeleteData():
+            await on_delete_button(turn, tapped)
+        case HrButton() | HrPage() | HrNewLink() | HrNotify():
+            await hr_button(turn, tapped)
+        case HrDecide() | HrDecideListed():
+            await hr_staff_button(turn, tapped)
+        case _:
+            await _stale(turn)
 
 
-async def _menu(turn: Turn, item: str) -> None:
+async def _menu(turn: Turn, item: MenuItem) -> None:
     if item == "elig":
         await ELIGIBILITY.start(turn)
     elif item == "ask":
@@ -225,18 +264,14 @@ async def _menu(turn: Turn, item: str) -> None:
         await PREREG.start(turn)
     elif item == "hr":
         await hr_entry(turn)
-    else:
-        await _stale(turn)
 
 
-async def _flow_button(turn: Turn, data: str) -> None:
-    parsed = parse_flow_data(data)
+async def _flow_button(turn: Turn, answer: FlowAnswer) -> None:
     dialog = turn.dialog
-    if parsed is None or not dialog.active or (parsed[0], parsed[1]) != (dialog.flow, dialog.step):
+    if not dialog.active or (answer.flow, answer.step) != (dialog.flow, dialog.step):
         await _stale(turn)
         return
-    flow_name, step, value = parsed
-    await FLOWS[flow_name].on_button(turn, step, value)
+    await FLOWS[answer.flow].on_button(turn, answer.step, answer.value)
 
 
 async def _stale(turn: Turn) -> None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from bot.content.catalog import Markup, format_euros
+from bot.dialogs.callbacks import FlowAnswer
 from bot.dialogs.eligibility import sources_block
-from bot.dialogs.keyboards import BACK, flow_data
+from bot.dialogs.keyboards import BACK
 from bot.dialogs.menu import menu_button
 from bot.dialogs.turn import Button, Turn
 from bot.domain.eligibility import SALARY_BANDS, parse_salary
@@ -38,14 +39,14 @@ class SalaryFlow:
                 (
                     Button(
                         turn.label(f"eligibility.salary.bands.{band}"),
-                        flow_data(FLOW, "band", band),
+                        FlowAnswer(FLOW, "band", band),
                     ),
                 )
                 for band in SALARY_BANDS.get(route, ())
             )
             turn.say(turn.t("eligibility.salary.band_question"), (*buttons, (menu_button(turn),)))
         else:
-            back = Button(turn.label("common.back"), flow_data(FLOW, "amount", BACK))
+            back = Button(turn.label("common.back"), FlowAnswer(FLOW, "amount", BACK))
             turn.say(turn.t("eligibility.salary.amount_question"), ((back,),))
 
     async def on_button(self, turn: Turn, step: str, value: str) -> None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from bot.content.catalog import Markup, format_clock, format_day
+from bot.dialogs.callbacks import BookingAction, StaffMark
 from bot.dialogs.hr.notify import hire_bsn_issued
 from bot.dialogs.hr.staff import HR_STAFF_COMMANDS, hr_staff_command
 from bot.dialogs.prereg import staff_status_key
@@ -80,22 +82,18 @@ async def _manage_staff(turn: Turn) -> None:
     turn.say(turn.t(key if changed else "handoff.staff.staff_unchanged", user=user_id))
 
 
-async def staff_button(turn: Turn, rest: str) -> None:
+async def staff_button(turn: Turn, tapped: StaffMark) -> None:
     """Agenda and alert buttons: attended, no-show, BSN issued; staff chat only."""
     turn.handler = "staff:button"
     if not await admit_staff(turn):
         return
-    action, _, reference = rest.partition(":")
-    if action not in ("att", "nos", "bsn") or not reference:
-        turn.toast = turn.label("errors.stale_button")
-        return
-    await _mark(turn, action, reference)
+    await _mark(turn, tapped.action, tapped.reference)
 
 
 MARKS: dict[str, Mark] = {"att": "attended", "nos": "no_show", "bsn": "bsn_issued"}
 
 
-async def _mark(turn: Turn, action: str, reference: str) -> None:
+async def _mark(turn: Turn, action: Literal["att", "nos", "bsn"], reference: str) -> None:
     """Records attendance or the BSN's issue; the newcomer's messages go through the outbox."""
     result = await attendance.record(turn.uow, turn.ctx, reference, MARKS[action], turn.now)
     if isinstance(result, attendance.Refused):
@@ -178,13 +176,22 @@ def _agenda_buttons(turn: Turn, bookings: list[Booking]) -> Keyboard:
         if booking.attendance is None:
             rows.append(
                 (
-                    Button(turn.label("reminders.staff.attended", reference=ref), f"st:att:{ref}"),
-                    Button(turn.label("reminders.staff.no_show", reference=ref), f"st:nos:{ref}"),
+                    Button(
+                        turn.label("reminders.staff.attended", reference=ref), StaffMark("att", ref)
+                    ),
+                    Button(
+                        turn.label("reminders.staff.no_show", reference=ref), StaffMark("nos", ref)
+                    ),
                 )
             )
         elif booking.attendance == "attended" and booking.bsn_issued_at is None:
             rows.append(
-                (Button(turn.label("reminders.staff.bsn_issued", reference=ref), f"st:bsn:{ref}"),)
+                (
+                    Button(
+                        turn.label("reminders.staff.bsn_issued", reference=ref),
+                        StaffMark("bsn", ref),
+                    ),
+                )
             )
     return tuple(rows)
 
@@ -256,5 +263,5 @@ async def _tell_affected(
     text = catalog.text(
         lang, "staff.close_notice", reference=reference, day=format_day(day, lang), reason=reason
     )
-    button = Button(catalog.plain(lang, "staff.close_pick_new"), f"a:r:{reference}")
+    button = Button(catalog.plain(lang, "staff.close_pick_new"), BookingAction("r", reference))
     turn.tell(chat_id, text, ((button,),))

@@ -9,6 +9,7 @@ from typing import Literal
 
 from bot.content.catalog import Markup
 from bot.content.context import AppContext
+from bot.dialogs.callbacks import Callback
 from bot.domain.dialog import Dialog
 from bot.domain.language import Language
 from bot.domain.users import UserProfile
@@ -42,11 +43,16 @@ class Incoming:
 
 @dataclass(frozen=True)
 class Button:
-    """An inline button: a callback or a link."""
+    """An inline button: a callback (packed at once, so a bad value fails here) or a link."""
 
     label: str
-    data: str = ""
+    callback: Callback | None = None
     url: str = ""
+    data: str = field(init=False, default="")
+
+    def __post_init__(self) -> None:
+        if self.callback is not None:
+            object.__setattr__(self, "data", self.callback.pack())
 
 
 Keyboard = tuple[tuple[Button, ...], ...]

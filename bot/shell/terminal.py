@@ -10,6 +10,7 @@ from contextlib import suppress
 from pathlib import Path
 from typing import TextIO
 
+from bot.dialogs.callbacks import Noop, unpack
 from bot.logs import setup_logging
 from bot.settings import Settings
 from fakebotapi import BotEvent, BotMessage, Button, FakeBotApi, SimUser
@@ -65,12 +66,12 @@ class Transcript:
         """One line per keyboard row; only buttons that do something get a number."""
         number = 0
         rows = message.inline_keyboard or [
-            [Button(label, label) for label in row] for row in message.reply_keyboard or []
+            [Button(label) for label in row] for row in message.reply_keyboard or []
         ]
         for row in rows:
             cells = []
             for button in row:
-                if button.callback_data == "n:" or not button.text.strip():
+                if _inert(button):
                     cells.append(button.text.strip() or " ")
                     continue
                 number += 1
@@ -83,12 +84,7 @@ class Transcript:
             return []
         if self.choices.inline_keyboard is None:
             return self.choices.buttons()
-        return [
-            b.text
-            for row in self.choices.inline_keyboard
-            for b in row
-            if b.callback_data != "n:" and b.text.strip()
-        ]
+        return [b.text for row in self.choices.inline_keyboard for b in row if not _inert(b)]
 
     def _save(self, message: BotMessage) -> Path:
         assert message.document is not None
@@ -137,6 +133,12 @@ async def _lines(script: str | None) -> AsyncIterator[str]:
         finally:
             if source is not sys.stdin:
                 source.close()
+
+
+def _inert(button: Button) -> bool:
+    """A calendar cell or blank filler: shown, but not numbered."""
+    data = button.callback_data
+    return not button.text.strip() or (data is not None and isinstance(unpack(data), Noop))
 
 
 def _read_upload(name: str) -> tuple[str, bytes] | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.content.catalog import Markup, format_day
+from bot.dialogs.callbacks import HrButton, HrNotify, Menu
 from bot.dialogs.menu import menu_button
 from bot.dialogs.turn import Button, Keyboard, Turn
 from bot.domain.hires import Contact, HireDraft
@@ -42,11 +43,11 @@ def home_keyboard(turn: Turn, account: HrAccount, lang: Language | None = None) 
 
     notify = "hr.home.notify_on" if account.notify else "hr.home.notify_off"
     return (
-        (Button(label("hr.home.register"), "hr:reg"),),
-        (Button(label("hr.home.upload"), "hr:up"),),
-        (Button(label("hr.home.hires"), "hr:ls"),),
-        (Button(label(notify), f"hr:ntf:{0 if account.notify else 1}"),),
-        (Button(label("menu.back_to_menu"), "m:menu"),),
+        (Button(label("hr.home.register"), HrButton("reg")),),
+        (Button(label("hr.home.upload"), HrButton("up")),),
+        (Button(label("hr.home.hires"), HrButton("ls")),),
+        (Button(label(notify), HrNotify(not account.notify)),),
+        (Button(label("menu.back_to_menu"), Menu("menu")),),
     )
 
 

@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from datetime import date
 
 from bot.content.catalog import Markup, escape, format_day
-from bot.dialogs.keyboards import flow_data, grid
+from bot.dialogs.callbacks import FlowAnswer
+from bot.dialogs.keyboards import grid
 from bot.dialogs.turn import Button, Keyboard, Turn
 from bot.domain.hires import HIRE_ROUTES, check_hire_field, message_key
 from bot.domain.language import LANGUAGES
@@ -53,25 +54,27 @@ def choices(turn: Turn, flow: str, step: str, column: str) -> Keyboard:
     """The answer buttons of a column that is chosen rather than typed."""
     if column == "route":
         buttons = [
-            Button(turn.label(f"eligibility.options.route.{r}"), flow_data(flow, step, r))
+            Button(turn.label(f"eligibility.options.route.{r}"), FlowAnswer(flow, step, r))
             for r in HIRE_ROUTES
         ]
         return grid(buttons, 1)
     if column == "municipality":
         buttons = [
-            Button(m.name, flow_data(flow, step, m.id))
+            Button(m.name, FlowAnswer(flow, step, m.id))
             for m in turn.ctx.municipalities
             if m.valid_on(turn.today)
         ]
         return grid(buttons, 3)
     if column == "family_members":
-        buttons = [Button(str(n), flow_data(flow, step, str(n))) for n in range(FAMILY_BUTTONS + 1)]
-        buttons.append(Button(turn.label("hr.fields.family_more"), flow_data(flow, step, MORE)))
+        buttons = [
+            Button(str(n), FlowAnswer(flow, step, str(n))) for n in range(FAMILY_BUTTONS + 1)
+        ]
+        buttons.append(Button(turn.label("hr.fields.family_more"), FlowAnswer(flow, step, MORE)))
         return grid(buttons, 4)
     if column == "language":
         return (
             tuple(
-                Button(turn.label(f"hr.fields.languages.{lang}"), flow_data(flow, step, lang))
+                Button(turn.label(f"hr.fields.languages.{lang}"), FlowAnswer(flow, step, lang))
                 for lang in LANGUAGES
             ),
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.content.catalog import Markup, format_day
+from bot.dialogs.callbacks import HrButton, HrCallback, HrNewLink, HrNotify, HrPage
 from bot.dialogs.hr.access import approved_account, link_text, organisation, show_home
 from bot.dialogs.hr.onboarding import ONBOARDING
 from bot.dialogs.hr.register import REGISTER
@@ -31,33 +32,35 @@ async def hires_command(turn: Turn) -> None:
         await show_hires(turn, account, 0)
 
 
-async def hr_button(turn: Turn, rest: str) -> None:
+async def hr_button(turn: Turn, tapped: HrCallback) -> None:
     """HR's own buttons; the account is read from the database for every tap."""
-    action, _, arg = rest.partition(":")
-    if action == "apply":
+    if tapped == HrButton("apply"):
         await ONBOARDING.start(turn)
         return
     account = await approved_account(turn)
     if account is None:
         return
-    if action == "home":
-        show_home(turn, account)
-    elif action == "reg":
-        await REGISTER.start(turn)
-    elif action == "up":
-        await UPLOAD.start(turn)
-    elif action == "ls" and (arg.isdigit() or not arg):
-        await show_hires(turn, account, int(arg or 0), edit=bool(arg))
-    elif action == "nl" and arg.isdigit():
-        await _new_link(turn, account, int(arg))
-    elif action == "ntf" and arg in ("0", "1"):
-        await turn.uow.hr_accounts.set_notify(account.user_id, arg == "1")
-        turn.toast = turn.label(
-            "hr.home.notify_changed_on" if arg == "1" else "hr.home.notify_changed_off"
-        )
-        show_home(turn, replace(account, notify=arg == "1"))
-    else:
-        turn.toast = turn.label("errors.stale_button")
+    match tapped:
+        case HrButton("home"):
+            show_home(turn, account)
+        case HrButton("reg"):
+            await REGISTER.start(turn)
+        case HrButton("up"):
+            await UPLOAD.start(turn)
+        case HrButton("ls"):
+            await show_hires(turn, account, 0)
+        case HrPage(page):
+            await show_hires(turn, account, page, edit=True)
+        case HrNewLink(hire):
+            await _new_link(turn, account, hire)
+        case HrNotify(on):
+            await turn.uow.hr_accounts.set_notify(account.user_id, on)
+            turn.toast = turn.label(
+                "hr.home.notify_changed_on" if on else "hr.home.notify_changed_off"
+            )
+            show_home(turn, replace(account, notify=on))
+        case _:
+            turn.toast = turn.label("errors.stale_button")
 
 
 def _state(turn: Turn, overview: HireOverview) -> HireState:
@@ -102,18 +105,18 @@ async def show_hires(turn: Turn, account: HrAccount, page: int, *, edit: bool = 
                 (
                     Button(
                         turn.label("hr.hires.new_link", number=hire.id, name=short),
-                        f"hr:nl:{hire.id}",
+                        HrNewLink(hire.id),
                     ),
                 )
             )
     navigation = []
     if page > 0:
-        navigation.append(Button(turn.label("hr.hires.previous"), f"hr:ls:{page - 1}"))
+        navigation.append(Button(turn.label("hr.hires.previous"), HrPage(page - 1)))
     if page < pages - 1:
-        navigation.append(Button(turn.label("hr.hires.next"), f"hr:ls:{page + 1}"))
+        navigation.append(Button(turn.label("hr.hires.next"), HrPage(page + 1)))
     if navigation:
         rows.append(tuple(navigation))
-    rows.append((Button(turn.label("hr.home.back"), "hr:home"),))
+    rows.append((Button(turn.label("hr.home.back"), HrButton("home")),))
     if renewable:
         lines.append(turn.t("hr.hires.new_link_hint"))
     turn.say(Markup("\n".join(lines)), tuple(rows), edit=edit)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.content.catalog import Markup, format_day
+from bot.dialogs.callbacks import FlowAnswer, Menu
 from bot.dialogs.hr.access import organisation
 from bot.dialogs.hr.fields import BUTTON_COLUMNS, MORE, check, choices, column_label, details
-from bot.dialogs.keyboards import BACK, flow_data, grid
+from bot.dialogs.keyboards import BACK, grid
 from bot.dialogs.menu import menu_button
 from bot.dialogs.turn import Button, Turn
 from bot.domain.hires import HIRE_COLUMNS
@@ -103,18 +104,18 @@ class InviteFlow:
             buttons = [
                 Button(
                     turn.label("hr.invite.fix", field=column_label(turn, c)),
-                    flow_data(FLOW, "review", c),
+                    FlowAnswer(FLOW, "review", c),
                 )
                 for c in REVIEW_COLUMNS
             ]
-            ok = Button(turn.label("hr.invite.all_correct"), flow_data(FLOW, "review", "ok"))
+            ok = Button(turn.label("hr.invite.all_correct"), FlowAnswer(FLOW, "review", "ok"))
             turn.say(
                 turn.t("hr.invite.review", details=details(turn, _values(hire), REVIEW_COLUMNS)),
                 ((ok,), *grid(buttons, 2)),
             )
         elif step == "fix":
             column = str(turn.dialog.answers.get("field", ""))
-            back = Button(turn.label("common.back"), flow_data(FLOW, "fix", BACK))
+            back = Button(turn.label("common.back"), FlowAnswer(FLOW, "fix", BACK))
             key = "hr.invite.fix_choose" if column in BUTTON_COLUMNS else "hr.invite.fix_typed"
             if column == "arrival_date":
                 key = "hr.invite.fix_date"
@@ -124,7 +125,7 @@ class InviteFlow:
             )
         elif step == "family":
             buttons = [
-                Button(turn.label(f"eligibility.options.family.{o}"), flow_data(FLOW, "family", o))
+                Button(turn.label(f"eligibility.options.family.{o}"), FlowAnswer(FLOW, "family", o))
                 for o in FAMILY_OPTIONS
             ]
             turn.say(turn.t("hr.invite.family_question"), grid(buttons, 1))
@@ -210,7 +211,7 @@ class InviteFlow:
         if decision is None or decision.outcome.category != "one_stop" or not recognised:
             turn.say(
                 turn.t("hr.invite.no_fast_track"),
-                ((Button(turn.label("booking.start_check"), "m:elig"),), (menu_button(turn),)),
+                ((Button(turn.label("booking.start_check"), Menu("elig")),), (menu_button(turn),)),
             )
             return
         saved = {k: str(v) for k, v in answers.items()}
@@ -230,7 +231,7 @@ class InviteFlow:
         parts.append(turn.t("hr.invite.assumptions"))
         turn.say(
             Markup("\n\n".join(parts)),
-            ((Button(turn.label("eligibility.book"), "m:book"),), (menu_button(turn),)),
+            ((Button(turn.label("eligibility.book"), Menu("book")),), (menu_button(turn),)),
         )
 
 

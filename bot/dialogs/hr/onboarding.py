@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from bot.content.catalog import format_day
+from bot.dialogs.callbacks import FlowAnswer, HrButton, HrDecide
 from bot.dialogs.hr.access import organisation, show_home
-from bot.dialogs.keyboards import BACK, flow_data
+from bot.dialogs.keyboards import BACK
 from bot.dialogs.menu import menu_button
 from bot.dialogs.turn import Button, Keyboard, Turn
 from bot.domain.sponsors import normalise_kvk
@@ -28,7 +29,10 @@ async def hr_entry(turn: Turn) -> None:
     elif account.status == "rejected":
         turn.say(
             turn.t("hr.onboarding.rejected"),
-            ((Button(turn.label("hr.onboarding.apply_again"), "hr:apply"),), (menu_button(turn),)),
+            (
+                (Button(turn.label("hr.onboarding.apply_again"), HrButton("apply")),),
+                (menu_button(turn),),
+            ),
         )
     else:
         turn.say(
@@ -76,14 +80,14 @@ class HrOnboardingFlow:
                     email=email,
                 ),
                 (
-                    (Button(turn.label("hr.onboarding.send"), flow_data(FLOW, "confirm", "yes")),),
+                    (Button(turn.label("hr.onboarding.send"), FlowAnswer(FLOW, "confirm", "yes")),),
                     *self._back_row(turn),
                 ),
             )
 
     def _back_row(self, turn: Turn) -> Keyboard:
         step = turn.dialog.step or "kvk"
-        back = Button(turn.label("common.back"), flow_data(FLOW, step, BACK))
+        back = Button(turn.label("common.back"), FlowAnswer(FLOW, step, BACK))
         return ((back, menu_button(turn)),)
 
     async def on_button(self, turn: Turn, step: str, value: str) -> None:
@@ -172,8 +176,8 @@ class HrOnboardingFlow:
             ),
             (
                 (
-                    Button(catalog.plain(lang, "hr.staff.approve"), f"hs:ok:{user_id}"),
-                    Button(catalog.plain(lang, "hr.staff.reject"), f"hs:no:{user_id}"),
+                    Button(catalog.plain(lang, "hr.staff.approve"), HrDecide("ok", user_id)),
+                    Button(catalog.plain(lang, "hr.staff.reject"), HrDecide("no", user_id)),
                 ),
             ),
         )

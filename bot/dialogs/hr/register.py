@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.content.catalog import Markup
+from bot.dialogs.callbacks import FlowAnswer
 from bot.dialogs.hr.access import (
     approved_account,
     home_keyboard,
@@ -13,7 +14,7 @@ from bot.dialogs.hr.access import (
     register_hire,
 )
 from bot.dialogs.hr.fields import BUTTON_COLUMNS, MORE, check, choices, details
-from bot.dialogs.keyboards import BACK, flow_data
+from bot.dialogs.keyboards import BACK
 from bot.dialogs.menu import menu_button
 from bot.dialogs.turn import Button, Keyboard, Turn
 from bot.domain.hires import (
@@ -55,7 +56,7 @@ class HireRegisterFlow:
         step = turn.dialog.step or "name"
         row: list[Button] = list(extra)
         if turn.dialog.history:
-            row.insert(0, Button(turn.label("common.back"), flow_data(FLOW, step, BACK)))
+            row.insert(0, Button(turn.label("common.back"), FlowAnswer(FLOW, step, BACK)))
         return ((*row, menu_button(turn)),)
 
     async def prompt(self, turn: Turn) -> None:
@@ -73,7 +74,7 @@ class HireRegisterFlow:
         if step == "arrival_date":
             params["example"] = (turn.today + timedelta(days=30)).strftime("%d-%m-%Y")
         extra = (
-            (Button(turn.label("hr.register.skip"), flow_data(FLOW, step, SKIP)),)
+            (Button(turn.label("hr.register.skip"), FlowAnswer(FLOW, step, SKIP)),)
             if step in SKIPPABLE
             else ()
         )
@@ -83,7 +84,7 @@ class HireRegisterFlow:
     async def _review(self, turn: Turn) -> None:
         values = {c: self._value(turn, c) for c in HIRE_COLUMNS}
         text = turn.t("hr.register.review", details=details(turn, values, HIRE_COLUMNS))
-        create = Button(turn.label("hr.register.create"), flow_data(FLOW, "review", "yes"))
+        create = Button(turn.label("hr.register.create"), FlowAnswer(FLOW, "review", "yes"))
         turn.say(text, ((create,), *self._nav(turn)))
 
     async def on_button(self, turn: Turn, step: str, value: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.content.catalog import Markup, format_day
+from bot.dialogs.callbacks import HrDecide, HrDecideListed
 from bot.dialogs.hr.access import home_keyboard, organisation
 from bot.dialogs.staff_gate import admit_staff
 from bot.dialogs.turn import Button, Turn
@@ -30,17 +31,13 @@ async def hr_staff_command(turn: Turn) -> None:
     await _decide(turn, "rv", int(arg), edit=False)
 
 
-async def hr_staff_button(turn: Turn, rest: str) -> None:
+async def hr_staff_button(turn: Turn, tapped: HrDecide | HrDecideListed) -> None:
     """Approve, reject or revoke buttons; only staff, only in the staff chat."""
     turn.handler = "staff:hr"
     if not await admit_staff(turn):
         return
-    action, _, user = rest.partition(":")
-    user, _, origin = user.partition(":")  # ":l": tapped under /hr_accounts, not the request
-    if action not in ACTIONS or not user.isdigit():
-        turn.toast = turn.label("errors.stale_button")
-        return
-    await _decide(turn, action, int(user), edit=action != "rv" and origin != "l")
+    listed = isinstance(tapped, HrDecideListed)  # under /hr_accounts: the list is not edited
+    await _decide(turn, tapped.action, tapped.user, edit=tapped.action != "rv" and not listed)
 
 
 async def _decide(turn: Turn, action: str, user_id: int, *, edit: bool) -> None:
@@ -105,10 +102,14 @@ async def _list(turn: Turn) -> None:
         if account.status == "pending":
             rows.append(
                 (
-                    Button(turn.label("hr.staff.approve_user", user=uid), f"hs:ok:{uid}:l"),
-                    Button(turn.label("hr.staff.reject_user", user=uid), f"hs:no:{uid}:l"),
+                    Button(
+                        turn.label("hr.staff.approve_user", user=uid), HrDecideListed("ok", uid)
+                    ),
+                    Button(turn.label("hr.staff.reject_user", user=uid), HrDecideListed("no", uid)),
                 )
             )
         elif account.status == "approved":
-            rows.append((Button(turn.label("hr.staff.revoke", user=uid), f"hs:rv:{uid}:l"),))
+            rows.append(
+                (Button(turn.label("hr.staff.revoke", user=uid), HrDecideListed("rv", uid)),)
+            )
     turn.say(Markup("\n".join(lines)), tuple(rows))
