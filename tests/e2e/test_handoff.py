@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from bot.app import Runtime, build_runtime, running
+from bot.dialogs.callbacks import StaffMark, TicketAction
 from bot.services.clock import ManualClock
 from fakebotapi import FakeBotApi
 from tests.e2e.conftest import Chat, bot_settings
@@ -83,7 +84,7 @@ async def test_a_user_is_helped_by_staff_end_to_end(
     assert alert.buttons() == ["✅ Close"]
     joined = fake.chat_messages(user.user)[-1]
     assert "Sophie" in joined.content
-    claim_again = await fake.forge_tap(admin, alert, "tk:c:1")
+    claim_again = await fake.forge_tap(admin, alert, TicketAction("c", 1).pack())
     assert (await fake.wait_for_callback_answer(claim_again)).text == "Already claimed by Sophie."
 
     # Staff reply by replying to the alert; the user answers with a photo.
@@ -144,8 +145,8 @@ async def test_non_staff_cannot_use_staff_actions(fake: FakeBotApi, office_bot: 
     await fake.send_text(outsider.user, "/agenda", chat=group)
     reply = await fake.wait_for_bot_message(group)
     assert reply.content == REFUSED
-    for forged in ["tk:c:1", "tk:x:1", "st:att:MST-XXXX"]:
-        tap = await fake.forge_tap(outsider.user, outsider.last, forged)
+    for forged in [TicketAction("c", 1), TicketAction("x", 1), StaffMark("att", "MST-XXXX")]:
+        tap = await fake.forge_tap(outsider.user, outsider.last, forged.pack())
         answer = await fake.wait_for_callback_answer(tap)
         assert answer.text == REFUSED  # one gate, one text, for every staff action
 

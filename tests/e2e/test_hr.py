@@ -21,6 +21,15 @@ from sqlalchemy import text
 
 from bot.app import Runtime, build_runtime, running
 from bot.content.catalog import Catalog, format_day
+from bot.dialogs.callbacks import (
+    HrButton,
+    HrDecide,
+    HrDecideListed,
+    HrNewLink,
+    HrNotify,
+    HrPage,
+    StaffMark,
+)
 from bot.domain.hires import HIRE_COLUMNS, HireDraft, RowProblem
 from bot.domain.invites import new_token, token_hash
 from bot.storage.unit_of_work import SqlUnitOfWork
@@ -283,7 +292,7 @@ async def test_hr_uploads_hires_a_hire_confirms_and_books_and_hr_follows_the_sta
     await fake.send_text(admin, f"/agenda {day.isoformat()}", chat=group)
     agenda = await fake.wait_for_bot_message(group, predicate=lambda m: reference in m.content)
     await fake.wait_until_idle()
-    tap = await fake.tap(admin, agenda, f"st:att:{reference}")
+    tap = await fake.tap(admin, agenda, StaffMark("att", reference).pack())
     await fake.wait_for_callback_answer(tap)
     await fake.wait_until_idle()
     await fake.send_text(admin, f"/bsn_issued {reference}", chat=group)
@@ -380,15 +389,15 @@ async def test_hr_of_one_sponsor_never_sees_or_changes_another_sponsors_hires(
 
     [listing] = await alice.send("/hires")
     assert "Bram" not in listing.content and t("en", "hr.hires.empty") in listing.content
-    for data in [f"hr:nl:{bob_hire}", *(f"hr:nl:{n}" for n in range(0, 6)), "hr:nl:-1"]:
+    others = [HrNewLink(n).pack() for n in (bob_hire, *range(0, 6))]
+    for data in [*others, "hr:nl:-1", "hr:nl:²", "hr:nl:99999999999"]:  # the last three forged
         tap = await fake.forge_tap(alice.user, listing, data)
         answer = await fake.wait_for_callback_answer(tap)
         await fake.wait_until_idle()
-        malformed = not data.rpartition(":")[2].isdigit()
-        key = "errors.stale_button" if malformed else "hr.hires.not_found"
+        key = "hr.hires.not_found" if data in others else "errors.stale_button"
         assert answer.text == t("en", key), data
-    for data in ["hr:ls:0", "hr:ls:1", "hr:ls:99"]:
-        tap = await fake.forge_tap(alice.user, listing, data)
+    for page in [0, 1, 99]:
+        tap = await fake.forge_tap(alice.user, listing, HrPage(page).pack())
         await fake.wait_for_callback_answer(tap)
         await fake.wait_until_idle()
     assert "Bram" not in alice.transcript() and not links(fake.chat_messages(alice.user))
@@ -489,13 +498,21 @@ async def test_hr_accounts_that_are_not_approved_can_do_nothing_hr_only(
     for chat, lang in ((pending, "en"), (rejected, "nl"), (revoked, "en"), (stranger, "en")):
         [*_, reply] = await chat.send("/hires")
         assert reply.content == t(lang, "hr.home.not_hr")
-        for data in ["hr:reg", "hr:up", "hr:ls", "hr:ls:0", "hr:nl:1", "hr:ntf:0", "hr:home"]:
-            tap = await fake.forge_tap(chat.user, chat.last, data)
+        for tapped in [
+            HrButton("reg"),
+            HrButton("up"),
+            HrButton("ls"),
+            HrPage(0),
+            HrNewLink(1),
+            HrNotify(False),
+            HrButton("home"),
+        ]:
+            tap = await fake.forge_tap(chat.user, chat.last, tapped.pack())
             answer = await fake.wait_for_callback_answer(tap)
             await fake.wait_until_idle()
-            assert answer.text == t(lang, "hr.home.not_hr_toast"), (chat.user.id, data)
+            assert answer.text == t(lang, "hr.home.not_hr_toast"), (chat.user.id, tapped)
         # Nor can they approve themselves or anyone else.
-        tap = await fake.forge_tap(chat.user, chat.last, f"hs:ok:{chat.user.id}")
+        tap = await fake.forge_tap(chat.user, chat.last, HrDecide("ok", chat.user.id).pack())
         assert (await fake.wait_for_callback_answer(tap)).text == t(lang, "staff.refused")
         await fake.wait_until_idle()
         [*_, refused] = await chat.send("/hr_revoke 8143")
@@ -513,7 +530,8 @@ async def test_hr_accounts_that_are_not_approved_can_do_nothing_hr_only(
     await fake.send_text(fake.user(ADMIN), "/hr_accounts", chat=group)
     listing = await fake.wait_for_bot_message(group, predicate=lambda m: "8141" in m.content)
     assert all(str(u) in listing.content for u in (8141, 8142, 8143))
-    assert listing.callback_data() == ["hs:ok:8141:l", "hs:no:8141:l"]  # only Pia waits
+    only_pia = [HrDecideListed("ok", 8141).pack(), HrDecideListed("no", 8141).pack()]
+    assert listing.callback_data() == only_pia
     await decide(fake, listing, t("en", "hr.staff.approve_user", user=8141))
     assert "8141" in listing.content and "8143" in listing.content  # the list stays as it was
     decided = await fake.wait_for_bot_message(group, predicate=lambda m: "Anna" in m.content)
@@ -614,7 +632,7 @@ async def test_a_sponsor_that_left_the_register_can_register_nothing_and_grants_
     hr_bot.conversations.use_context(replace(hr_bot.ctx, sponsors=register))
     [paused] = await hr.send("/hires")
     assert paused.content == t("en", "hr.home.not_recognised", kvk=KVK_A)
-    tap = await fake.forge_tap(hr.user, paused, "hr:reg")
+    tap = await fake.forge_tap(hr.user, paused, HrButton("reg").pack())
     assert (await fake.wait_for_callback_answer(tap)).text == t(
         "en", "hr.home.not_recognised_toast"
     )

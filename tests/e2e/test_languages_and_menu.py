@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from bot.app import Runtime
+from bot.dialogs.callbacks import FaqEntry, FlowAnswer
 from bot.dialogs.router import COMMANDS
 from fakebotapi import FakeBotApi
 from tests.e2e.conftest import Chat
@@ -115,12 +116,14 @@ async def test_stale_and_forged_buttons_change_nothing(fake: FakeBotApi, bot: Ru
     assert fake.callback_answers[-1].text == "That button is no longer active."
     assert "Question 3" in replies[-1].content
     for forged in [
-        "f:elig:municipality:atlantis",
+        FlowAnswer("elig", "municipality", "atlantis").pack(),
         "f:elig:municipality",
-        "f:zzz:a:b",
+        FlowAnswer("zzz", "a", "b").pack(),
         "m:nope",
-        "q:no-such-entry",
+        FaqEntry("no-such-entry").pack(),
         "v:x",
+        "m:menu\nupdate id=1 kind=forged",
+        "f:elig:municipality:maastricht\n",
     ]:
         tap = await fake.forge_tap(chat.user, chat.last, forged)
         answer = await fake.wait_for_callback_answer(tap)
@@ -170,8 +173,13 @@ async def test_one_log_line_per_update_without_message_text(
     with caplog.at_level(logging.INFO, logger="bot.updates"):
         await chat.send("/start")
         await chat.send("my secret passport number is X1234567")
+        # A newline in callback data cannot write a line of its own into the log.
+        tap = await fake.forge_tap(chat.user, chat.last, "m\nupdate id=1 kind=forged")
+        await fake.wait_for_callback_answer(tap)
+        await fake.wait_until_idle()
     lines = [r.getMessage() for r in caplog.records if r.name == "bot.updates"]
-    assert len(lines) == 2
+    assert len(lines) == 3 and not any("\n" in line or "forged" in line for line in lines)
+    assert "handler=button:stale" in lines[2]
     assert all(
         "kind=" in line and "handler=" in line and "duration_ms=" in line and "outcome=ok" in line
         for line in lines

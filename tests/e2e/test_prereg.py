@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import text
 
 from bot.app import Runtime, build_runtime, running
+from bot.dialogs.callbacks import FlowAnswer
 from bot.domain.countries import country_name
 from bot.domain.prereg_fields import FIELDS, fields_for
 from bot.storage.unit_of_work import SqlUnitOfWork
@@ -121,7 +122,8 @@ async def test_a_family_of_three_pre_registers_with_corrections_and_a_restart(
         for key in main_fields[main_fields.index("postcode") :]:
             assert question(lang, key) in chat.last.content, (key, chat.last.content)
             if key == "municipality":  # a forged choice outside the served area is refused
-                tap = await fake.forge_tap(chat.user, chat.last, "f:prereg:0.municipality:venlo")
+                venlo = FlowAnswer("prereg", "0.municipality", "venlo").pack()
+                tap = await fake.forge_tap(chat.user, chat.last, venlo)
                 await fake.wait_for_callback_answer(tap, timeout=20)
                 await fake.wait_until_idle(timeout=20)
                 assert question(lang, key) in chat.last.content

@@ -15,6 +15,7 @@ import pytest
 from bot.content.catalog import Markup, escape, format_day
 from bot.content.context import AppContext
 from bot.dialogs.booking import describe
+from bot.dialogs.callbacks import BookingAction
 from bot.dialogs.router import route
 from bot.dialogs.runner import Conversations, Outcome
 from bot.dialogs.turn import Button, Incoming, InputKind, Turn
@@ -333,7 +334,7 @@ async def test_a_forged_or_stale_button_changes_nothing(bot: Bot) -> None:
     assert chat.last.toast == chat.label("errors.stale_button")
     assert chat.last.replies == ()
 
-    forged = Button("✖", "a:c:MST-0000")  # a reference no booking has (0 is never used)
+    forged = Button("✖", BookingAction("c", "MST-0000"))  # no booking has it (0 is never used)
     await chat.tap_button(forged)
     assert chat.last.toast == chat.label("booking.mine.not_yours")
     assert chat.texts() == [chat.t("booking.mine.not_yours")]
