@@ -16,6 +16,7 @@ from bot.dialogs.turn import Button, Keyboard, Turn
 from bot.domain.booking import Booking, normalise_reference
 from bot.domain.dates import parse_staff_date
 from bot.domain.locations import Location
+from bot.domain.numbers import TELEGRAM_ID_MAX, plain_int
 from bot.services import attendance
 from bot.services import booking as booking_service
 from bot.services.attendance import Mark
@@ -67,10 +68,10 @@ async def _manage_staff(turn: Turn) -> None:
         admins = ", ".join(str(a) for a in turn.ctx.admin_ids)
         turn.say(turn.t("handoff.staff.staff_list", users=users, admins=admins))
         return
-    if not arg.lstrip("-").isdigit():
+    user_id = plain_int(arg, maximum=TELEGRAM_ID_MAX)
+    if user_id is None:
         turn.say(turn.t("handoff.staff.staff_usage"))
         return
-    user_id = int(arg)
     if command == "staff_add":
         changed = await turn.uow.staff.add(user_id, turn.incoming.user_id, turn.now)
         key = "handoff.staff.staff_added"

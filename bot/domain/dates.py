@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from bot.domain.numbers import plain_int
+
 RELATIVE = {"today": 0, "vandaag": 0, "tomorrow": 1, "morgen": 1, "yesterday": -1, "gisteren": -1}
 
 
@@ -13,9 +15,10 @@ def parse_staff_date(text: str, today: date) -> date | None:
     if cleaned in RELATIVE:
         return today + timedelta(days=RELATIVE[cleaned])
     parts = cleaned.replace("/", "-").replace(".", "-").split("-")
-    if not all(p.isdigit() for p in parts) or len(parts) not in (2, 3):
+    parsed = [plain_int(p, maximum=9999) for p in parts]
+    numbers = [n for n in parsed if n is not None]
+    if len(parts) not in (2, 3) or len(numbers) != len(parts):
         return None
-    numbers = [int(p) for p in parts]
     try:
         if len(parts[0]) == 4:
             return date(numbers[0], numbers[1], numbers[2]) if len(parts) == 3 else None

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.dialogs.callbacks import Noop, unpack
+from bot.domain.numbers import plain_int
 from bot.logs import setup_logging
 from bot.settings import Settings
 from fakebotapi import BotEvent, BotMessage, Button, FakeBotApi, SimUser
@@ -101,8 +102,8 @@ class Transcript:
         labels = self.actionable()
         if line.startswith("=") and line[1:] in labels:
             return line[1:]  # '=3' presses a button labelled 3 (a calendar day), not choice 3
-        if line.isdigit() and 1 <= int(line) <= len(labels):
-            return labels[int(line) - 1]
+        if (number := plain_int(line, maximum=len(labels))) is not None and number >= 1:
+            return labels[number - 1]
         for label in labels:
             if label.casefold() == line.casefold():
                 return label

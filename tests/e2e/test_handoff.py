@@ -46,6 +46,10 @@ async def test_a_user_is_helped_by_staff_end_to_end(
     group = fake.add_group(
         STAFF_CHAT, "Desk staff", members={ADMIN: "administrator", 9501: "member", 9502: "member"}
     )
+    for odd in ("²", "١٢", "99999999999999999999"):  # isdigit() but not a Telegram id
+        await fake.send_text(admin, f"/staff_add {odd}", chat=group)
+        usage = await fake.wait_for_bot_message(group)
+        assert "/staff_add" in usage.content and "is now staff" not in usage.content
     await fake.send_text(admin, "/staff_add 9501", chat=group)
     added = await fake.wait_for_bot_message(group)
     assert "9501 is now staff" in added.content

@@ -8,6 +8,7 @@ from bot.dialogs.hr.access import home_keyboard, organisation
 from bot.dialogs.staff_gate import admit_staff
 from bot.dialogs.turn import Button, Turn
 from bot.domain.hr import AccountStatus, HrAccount
+from bot.domain.numbers import TELEGRAM_ID_MAX, plain_int
 
 HR_STAFF_COMMANDS = ("hr_accounts", "hr_revoke")
 ACTIONS: dict[str, tuple[AccountStatus, tuple[AccountStatus, ...]]] = {
@@ -24,11 +25,11 @@ async def hr_staff_command(turn: Turn) -> None:
     if turn.incoming.command == "hr_accounts":
         await _list(turn)
         return
-    arg = turn.incoming.args.strip()
-    if not arg.isdigit():
+    user_id = plain_int(turn.incoming.args, maximum=TELEGRAM_ID_MAX)
+    if user_id is None:
         turn.say(turn.t("hr.staff.revoke_usage"))
         return
-    await _decide(turn, "rv", int(arg), edit=False)
+    await _decide(turn, "rv", user_id, edit=False)
 
 
 async def hr_staff_button(turn: Turn, tapped: HrDecide | HrDecideListed) -> None:
