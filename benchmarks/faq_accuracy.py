@@ -12,6 +12,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bot.content.faq import load_faq  # noqa: E402
+from bot.content.synonyms import load_synonyms  # noqa: E402
 from bot.domain.faq import Band, FaqIndex  # noqa: E402
 
 LABELLED = ROOT / "benchmarks" / "data" / "faq_labelled.tsv"
@@ -27,7 +28,7 @@ def read_labelled(path: Path = LABELLED) -> list[tuple[str, str, str]]:
 
 def main() -> None:
     """Runs every labelled question through the matcher and prints the figures."""
-    index = FaqIndex(load_faq(ROOT / "content"))
+    index = FaqIndex(load_faq(ROOT / "content"), load_synonyms(ROOT / "content"))
     rows = read_labelled()
     unknown = {expected for _, expected, _ in rows} - {OUT_OF_DOMAIN, *index.ids()}
     if unknown:

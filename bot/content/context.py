@@ -18,6 +18,7 @@ from bot.content.handoff import load_handoff_settings
 from bot.content.locations import load_locations
 from bot.content.reminders import load_reminder_settings
 from bot.content.sponsors import load_register
+from bot.content.synonyms import load_synonyms
 from bot.domain.eligibility import EligibilityRules, SalaryTable
 from bot.domain.faq import FaqIndex
 from bot.domain.handoff import HandoffSettings
@@ -74,7 +75,7 @@ class AppContext:
             salary_routes=salary_routes,
             municipalities=municipalities,
             sponsors=load_register(content_dir),
-            faq=FaqIndex(load_faq(content_dir)),
+            faq=FaqIndex(load_faq(content_dir), load_synonyms(content_dir)),
             zone=zone,
             default_language=default_language,
             locations=locations,

@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 
 from bot.content.faq import load_faq
+from bot.content.synonyms import load_synonyms
 from bot.domain.faq import Band, FaqEntry, FaqIndex
 
-INDEX = FaqIndex(load_faq(Path(__file__).parents[2] / "content"))
+CONTENT = Path(__file__).parents[2] / "content"
+INDEX = FaqIndex(load_faq(CONTENT), load_synonyms(CONTENT))
 
 
 @pytest.mark.parametrize(
@@ -83,10 +85,10 @@ def test_a_vague_word_asks_back_with_at_most_three_candidates() -> None:
     result = INDEX.match("permit")
     assert result.band is Band.NEAR
     assert 1 <= len(result.candidates) <= 3
-    assert all(entry_id.startswith("permit-") for entry_id, _ in result.candidates)
+    assert (result.best or "").startswith("permit-")
 
 
-@pytest.mark.parametrize("query", ["permit", "bsn", "what is a bns", "waar is de ind desk"])
+@pytest.mark.parametrize("query", ["permit", "salary", "documents", "waar is de ind desk"])
 def test_near_candidates_are_distinct_and_best_first(query: str) -> None:
     result = INDEX.match(query)
     assert result.band is Band.NEAR
