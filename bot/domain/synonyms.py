@@ -14,12 +14,15 @@ class Synonyms:
 
     def __init__(self, groups: Iterable[Sequence[str]] = ()) -> None:
         self._phrases: dict[tuple[str, ...], str] = {}
-        self._words: dict[str, str] = {}
         self._terms: list[tuple[str, ...]] = []
+        keys: set[str] = set()
         for group in groups:
             if not group:
                 raise ValueError("a synonym group is empty")
             key = KEY_MARK + "_".join(split_words(group[0]))  # e.g. '#bsn', '#30_procent'
+            if key in keys:
+                raise ValueError(f"synonym {group[0]!r} starts two groups")
+            keys.add(key)
             for term in group:
                 # Terms are compared without function words, as questions are.
                 words = [word for word in split_words(term) if word not in STOP_WORDS]
@@ -31,8 +34,6 @@ class Synonyms:
                 if owner is not None and owner != key:
                     raise ValueError(f"synonym {term!r} is in two groups ({owner}, {key})")
                 self._phrases[phrase] = key
-                if len(words) == 1:
-                    self._words[words[0]] = key
         self._longest = max(map(len, self._phrases), default=0)
 
     def replace(self, words: Sequence[str]) -> list[str]:
@@ -55,10 +56,6 @@ class Synonyms:
                 result.append((words[position], 1))
                 position += 1
         return result
-
-    def single_words(self) -> dict[str, str]:
-        """One-word terms and their keys, so a typo in 'burgerservicenumer' can still find one."""
-        return dict(self._words)
 
     def vocabulary(self) -> set[str]:
         """Every word of every term, for correcting typos before terms are looked up."""
