@@ -6,6 +6,7 @@ import bisect
 import dataclasses
 import datetime
 import enum
+import heapq
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -271,7 +272,7 @@ class FaqIndex:
         if listed is not None:
             return FaqMatch(Band.CLEAR, ((listed, 100.0),))
         parts = self._query(counted)
-        ranked = self._rank(parts)
+        ranked = self._rank(parts, MAX_CANDIDATES + 1)
         if not ranked or ranked[0][1] < NEAR_SCORE:
             return FaqMatch(Band.NONE, ())
         best = ranked[0][1]
@@ -459,8 +460,11 @@ class FaqIndex:
                 found.append(other)
         return found
 
-    def _rank(self, parts: list[_QueryWord]) -> list[tuple[str, float]]:
-        """Scores entries by best-phrasing overlap plus how much of the query each one covers."""
+    def _rank(self, parts: list[_QueryWord], limit: int = 0) -> list[tuple[str, float]]:
+        """Scores entries by best-phrasing overlap plus how much of the query each one covers.
+
+        With a limit, only that many best entries are returned, which saves sorting them all.
+        """
         topical = sum(part.weight for part in parts if part.topical)
         evidence = sum(part.weight for part in parts if part.topical and part.targets)
         if not evidence or evidence / topical < MIN_COVERAGE:
@@ -477,15 +481,23 @@ class FaqIndex:
             for entry, gain in part.answers:
                 in_answer[entry] = in_answer.get(entry, 0.0) + gain
         dice: dict[int, float] = {}
+        owner, weight = self._phrasing_entry, self._phrasing_weight
         for number, shared in overlap.items():
-            entry = self._phrasing_entry[number]
-            value = 2 * shared / (total + self._phrasing_weight[number])
-            dice[entry] = max(value, dice.get(entry, 0.0))
-        ranked: list[tuple[str, float]] = []
-        for entry, best in dice.items():
-            covered = BAG_SHARE * in_bag[entry] + ANSWER_SHARE * in_answer.get(entry, 0.0)
-            score = PHRASING_SHARE * best + covered / total
-            ranked.append((self._ids[entry], round(min(100 * score, 100.0), 2)))
+            entry = owner[number]
+            value = 2 * shared / (total + weight[number])
+            if value > dice.get(entry, 0.0):
+                dice[entry] = value
+        scored = [
+            (
+                PHRASING_SHARE * best
+                + (BAG_SHARE * in_bag[entry] + ANSWER_SHARE * in_answer.get(entry, 0.0)) / total,
+                self._ids[entry],
+            )
+            for entry, best in dice.items()
+        ]
+        if limit:
+            scored = heapq.nsmallest(limit, scored, key=lambda item: (-item[0], item[1]))
+        ranked = [(entry_id, round(min(100 * score, 100.0), 2)) for score, entry_id in scored]
         ranked.sort(key=lambda item: (-item[1], item[0]))
         return ranked
 
