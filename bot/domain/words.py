@@ -30,7 +30,8 @@ _STOP_TEXT = """
     er te van in op aan met voor bij naar om over uit tot door wat welk welke nog ook al wel eens
     even toch graag eigenlijk precies allemaal gewoon ga gaat gaan doe doet doen krijg krijgt
     krijgen weet weten zeg vertel iets dingen maak maakt maken
-    laat laten liet
+    laat laten liet als zo dus nou he she his him her they them their its so just even honestly
+    basically anyway maybe perhaps
 """
 STOP_WORDS = frozenset(_STOP_TEXT.split())
 # Symbols that carry meaning in questions ("30%", "€ 423") become words before the rest goes.
