@@ -17,13 +17,16 @@ from bot.content.faq import load_faq
 from bot.content.handoff import load_handoff_settings
 from bot.content.locations import load_locations
 from bot.content.reminders import load_reminder_settings
+from bot.content.smalltalk import load_smalltalk
 from bot.content.sponsors import load_register
+from bot.content.synonyms import load_synonyms
 from bot.domain.eligibility import EligibilityRules, SalaryTable
 from bot.domain.faq import FaqIndex
 from bot.domain.handoff import HandoffSettings
 from bot.domain.language import Language
 from bot.domain.locations import Location
 from bot.domain.reminders import ReminderSettings
+from bot.domain.smalltalk import SmallTalk
 from bot.domain.sponsors import SponsorRegister
 from bot.domain.working_days import WorkingDays
 
@@ -39,6 +42,7 @@ class AppContext:
     municipalities: tuple[Municipality, ...]
     sponsors: SponsorRegister
     faq: FaqIndex
+    smalltalk: SmallTalk
     zone: ZoneInfo
     default_language: Language
     locations: dict[str, Location]
@@ -74,7 +78,8 @@ class AppContext:
             salary_routes=salary_routes,
             municipalities=municipalities,
             sponsors=load_register(content_dir),
-            faq=FaqIndex(load_faq(content_dir)),
+            faq=FaqIndex(load_faq(content_dir), load_synonyms(content_dir)),
+            smalltalk=load_smalltalk(content_dir),
             zone=zone,
             default_language=default_language,
             locations=locations,

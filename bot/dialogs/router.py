@@ -61,6 +61,7 @@ from bot.dialogs.prereg import PreregFlow
 from bot.dialogs.privacy import ask_delete, on_delete_button, show_my_data
 from bot.dialogs.questions import answer_question, record_vote, show_entry
 from bot.dialogs.salary import SalaryFlow
+from bot.dialogs.smalltalk import answer_small_talk
 from bot.dialogs.staff import STAFF_COMMANDS, staff_button, staff_command
 from bot.dialogs.staff_prereg import PREREG_COMMANDS, prereg_command
 from bot.dialogs.turn import Button, Turn
@@ -291,6 +292,11 @@ async def _text(turn: Turn) -> None:
         turn.handler = f"flow:{flow.name}"
         if await flow.on_text(turn, turn.incoming.text):
             return
+    if (intent := turn.ctx.smalltalk.intent(turn.incoming.text)) is not None:
+        turn.handler = f"smalltalk:{intent.value}"
+        if await answer_small_talk(turn, intent):
+            await resume(turn)
+        return
     turn.handler = "question"
     await answer_question(turn, turn.incoming.text)
     await resume(turn)

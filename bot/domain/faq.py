@@ -6,14 +6,16 @@ import bisect
 import dataclasses
 import datetime
 import enum
+import heapq
 import math
-import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
+
+from bot.domain.synonyms import KEY_MARK, Synonyms
+from bot.domain.words import STOP_WORDS, loose, split_words, stem, stems
 
 
 @dataclass(frozen=True)
@@ -52,14 +54,14 @@ class FaqMatch:
 
 
 # Thresholds and weights; scores run 0-100. All were chosen by sweeping them with
-# benchmarks/faq_accuracy.py over benchmarks/data/faq_labelled.tsv, which was written before the
-# matcher. With CLEAR_SCORE 40, 1.5-3% of out-of-domain questions come out CLEAR; from 45 none do.
-# 50 with a margin of 8 keeps a buffer and holds wrong CLEAR answers to in-domain questions under
-# 2% while still answering about 72% outright. NEAR_SCORE 35 drops most out-of-domain near-misses
-# (they score 30-41) and costs one in-domain question. The score shares and the unknown-word
-# weight gave the best top-1 accuracy among settings with under 20% out-of-domain NEAR answers.
-CLEAR_SCORE = 50.0
-CLEAR_MARGIN = 8.0
+# benchmarks/faq_accuracy.py over benchmarks/data/faq_labelled.tsv (the "own (tuned)" set; the
+# blind set is never used for this). With stemming and synonyms, CLEAR_SCORE 45 with a margin of
+# 6 keeps every out-of-domain question of that set from a direct answer and wrong direct answers
+# under 2%. NEAR_SCORE 35 drops most out-of-domain near-misses. The score shares and the
+# unknown-word weight gave the best top-1 accuracy among settings with under 20%
+# out-of-domain NEAR answers. A phrasing listed in an entry is answered without scoring.
+CLEAR_SCORE = 45.0
+CLEAR_MARGIN = 6.0
 NEAR_SCORE = 35.0
 NEAR_SPREAD = 20.0  # near candidates must be within this many points of the best one
 MAX_CANDIDATES = 3
@@ -77,28 +79,11 @@ BAG_SHARE = 0.30
 ANSWER_SHARE = 0.2
 # Weight of a word the FAQ never uses, as a multiple of the weight of the rarest word it uses.
 UNKNOWN_WEIGHT = 1.2
-# Credits for a word that is not literally in an entry but stands for one that is.
-TYPO_CREDIT = 0.9
+# Credit for a word that is not literally in an entry but of the same family as one that is.
 RELATED_CREDIT = 0.8
 RELATED_PREFIX = 5  # family words share at least this many first letters ...
 RELATED_SHARE = 0.75  # ... and at least this share of the shorter word
 
-# Function words and fillers of both languages. Question words (where/when/how) are not here:
-# they separate "where is it" from "when is it open".
-_STOP_TEXT = """
-    a an the is are am be was were been being do does did doing i me my mine you your yours we our
-    us it its this that these those there here to of in on at for from by with about as and or but
-    if so what whats which can could would should will shall may might must have has had having
-    please just any some also then than too very really actually exactly thing things into between
-    like get got gets getting go going goes want know tell make makes making ll re ve
-    de het een en of maar dan ik mij me mijn jij je jou jouw u uw wij we ons onze jullie zij ze
-    hun hij haar is ben bent zijn was waren wordt worden word werd kan kun kunt kunnen mag mogen
-    moet moeten wil wilt willen zal zullen heb hebt heeft hebben had die dat deze dit daar hier
-    er te van in op aan met voor bij naar om over uit tot door wat welk welke nog ook al wel eens
-    even toch graag eigenlijk precies allemaal gewoon ga gaat gaan doe doet doen krijg krijgt
-    krijgen weet weten zeg vertel iets dingen maak maakt maken
-"""
-_STOP_WORDS = frozenset(_STOP_TEXT.split())
 # Question words, calendar words and small talk help to rank but say nothing about the topic, so
 # they never count as evidence that a question is about the FAQ ("how are you", "what's the
 # weather tomorrow"): the FAQ uses them so rarely that their IDF would overrate them.
@@ -107,41 +92,67 @@ _NON_TOPICAL_TEXT = """
     today tomorrow tonight yesterday weekend vandaag morgen overmorgen vanavond gisteren
     best good great nice beste goed goede leuk mooi fijn
 """
-_SUFFIXES = ("ingen", "ing", "en", "es", "ed", "s", "e")
-_MIN_STEM = 4
-_SYNONYMS = {"percent": "procent", "pct": "procent"}
-_NON_WORD = re.compile(r"[^0-9a-z]+")
 _MIN_PART = 3  # shortest known word accepted as half of a compound ("expat|loket")
+_LINKS = ("s", "e", "en")  # Dutch linking letters: verblijf|s|vergunning, kinder|en|opvang
 _CACHE_LIMIT = 20_000
+# Long rambling questions: beyond this many content words, words no FAQ phrasing uses weigh less
+# (in proportion), so the few words that name the topic are not drowned by the story around them.
+LONG_QUERY_WORDS = 8
+LONG_DAMPING_POWER = 1
+LONG_NEAR_FLOOR = 0.5  # ... and their "did you mean" threshold is lowered to at most this share
+# A synonym found as a phrase of n words ("citizen service number") weighs min(n, 3) ** 0.5 times
+# its key's weight.
+MAX_PHRASE_SPAN = 2
+PHRASE_SPAN_POWER = 1.0
+# Greetings, thanks and please at the start or end of a question are courtesy, not content.
+_COURTESY_TEXT = """
+    hi hello hey hallo hoi dear goedemorgen goedemiddag goedenavond morning afternoon evening
+    good goede thanks thank you thx tnx ty bedankt dank je u wel please pls alstublieft alsjeblieft
+    svp
+"""
+_COURTESY = frozenset(_COURTESY_TEXT.split())
 
 
-def _fold(text: str) -> str:
-    """Lowercases and strips accents so 'België' and 'belgie' meet."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+def _kept(word: str) -> bool:
+    """Whether a folded word carries content: not a function word, not a stray letter."""
+    return word not in STOP_WORDS and (len(word) > 1 or word.isdigit())
 
 
-def _stem(word: str) -> str:
-    """Cuts one common Dutch/English ending so plurals and verb forms share a key."""
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
-            return word[: -len(suffix)]
-    return word
+def _correctable(word: str) -> bool:
+    """Whether a word is long enough and not a function word or number, so a typo can be fixed."""
+    return len(word) >= 3 and not word.isdigit() and word not in STOP_WORDS
 
 
-def _content_words(text: str) -> list[str]:
-    """Folded words without stop words, '%' spelled out, not yet stemmed."""
-    folded = _NON_WORD.sub(" ", _fold(text).replace("%", " procent "))
-    found = (_SYNONYMS.get(word, word) for word in folded.split())
-    return [word for word in found if word not in _STOP_WORDS and (len(word) > 1 or word.isdigit())]
+def _content_words(text: str, synonyms: Synonyms) -> list[str]:
+    """Folded words without function words, synonym terms replaced by their keys."""
+    return synonyms.replace([word for word in split_words(text) if _kept(word)])
 
 
-def tokens(text: str) -> list[str]:
-    """The words of a text in matching form, in order; also used to compare phrasings in tests."""
-    return [_stem(word) for word in _content_words(text)]
+def _token(word: str, lang: str) -> str:
+    """A content word in an entry's matching form: its synonym key or its stem."""
+    return word if word.startswith(KEY_MARK) else stem(word, lang)
 
 
-_NON_TOPICAL = frozenset(tokens(_NON_TOPICAL_TEXT))
+def tokens(text: str, lang: str, synonyms: Synonyms | None = None) -> list[str]:
+    """The words of an entry's text in matching form, in order."""
+    return [_token(word, lang) for word in _content_words(text, synonyms or _NO_SYNONYMS)]
+
+
+_NO_SYNONYMS = Synonyms()
+_NON_TOPICAL = frozenset(
+    form for word in split_words(_NON_TOPICAL_TEXT) for form in (word, *stems(word))
+)
+
+
+def _scaled(part: _QueryWord, factor: float) -> _QueryWord:
+    """The same query word weighing factor times as much."""
+    return dataclasses.replace(
+        part,
+        weight=part.weight * factor,
+        phrasings=tuple((n, c * factor) for n, c in part.phrasings),
+        entries=tuple((e, c * factor) for e, c in part.entries),
+        answers=tuple((e, c * factor) for e, c in part.answers),
+    )
 
 
 def _common_prefix(a: str, b: str) -> int:
@@ -175,12 +186,15 @@ class _QueryWord:
 class FaqIndex:
     """All entries of all languages, indexed once for fast language-independent matching."""
 
-    def __init__(self, entries: Iterable[FaqEntry]) -> None:
+    def __init__(self, entries: Iterable[FaqEntry], synonyms: Synonyms | None = None) -> None:
+        self._synonyms = synonyms or _NO_SYNONYMS
         self._entries: dict[tuple[str, str], FaqEntry] = {}
         self._ids: list[str] = []
         position: dict[str, int] = {}
         phrasings: list[tuple[int, frozenset[str]]] = []
         answers: list[set[str]] = []
+        spelling: set[str] = set()  # phrasing words as written, for correcting typos
+        variants: dict[tuple[str, ...], set[int]] = {}
         for entry in entries:
             if (entry.id, entry.lang) in self._entries:
                 raise ValueError(f"duplicate FAQ entry {entry.id!r} ({entry.lang})")
@@ -190,10 +204,21 @@ class FaqIndex:
                 self._ids.append(entry.id)
                 answers.append(set())
             index = position[entry.id]
-            answers[index].update(tokens(entry.answer))
+            answers[index].update(tokens(entry.answer, entry.lang, self._synonyms))
             for text in (entry.title, *entry.questions):
-                if found := frozenset(tokens(text)):
+                spelling.update(split_words(text))
+                words = _content_words(text, self._synonyms)
+                if found := frozenset(_token(word, entry.lang) for word in words):
                     phrasings.append((index, found))
+                if key := self._variant_key(words):
+                    variants.setdefault(key, set()).add(index)
+        # A question that is one of an entry's phrasings (after folding, synonyms and stemming)
+        # is answered outright; a phrasing two entries share is left to the scores.
+        self._variants = {
+            key: self._ids[next(iter(owners))]
+            for key, owners in variants.items()
+            if len(owners) == 1
+        }
 
         bags: list[set[str]] = [set() for _ in self._ids]
         for index, found in phrasings:
@@ -208,9 +233,13 @@ class FaqIndex:
         self._idf = {word: math.log(1 + count / df) for word, df in frequency.items()}
         self._unknown_weight = UNKNOWN_WEIGHT * math.log(1 + count)
         self._known = sorted(frequency)
-        self._phrasing_words = sorted({word for bag in bags for word in bag})
-        self._in_phrasings = frozenset(self._phrasing_words)
-        self._spread = {word: sum(word in bag for bag in bags) for word in self._phrasing_words}
+        self._in_phrasings = frozenset(word for bag in bags for word in bag)
+        # Typos are corrected towards words as written in phrasings and synonym terms.
+        spelling.update(self._synonyms.vocabulary())
+        self._spelling = frozenset(word for word in spelling if _correctable(word))
+        self._spelling_words = sorted(self._spelling)
+        self._corrections: dict[str, str] = {}
+        self._spread = {word: sum(word in bag for bag in bags) for word in self._in_phrasings}
         self._phrasing_entry = [index for index, _ in phrasings]
         self._phrasing_weight = [sum(self._idf[w] for w in found) for _, found in phrasings]
         self._postings: dict[str, list[int]] = {}
@@ -234,11 +263,23 @@ class FaqIndex:
         except KeyError:
             raise KeyError(f"no FAQ entry {entry_id!r} in {lang!r}") from None
 
+    def phrasing_key(self, text: str) -> tuple[str, ...]:
+        """What a text is reduced to before comparing it with the listed phrasings."""
+        return self._variant_key(_content_words(text, self._synonyms))
+
     def match(self, query: str) -> FaqMatch:
         """Finds the entry a question is about, and how sure that is."""
-        parts = self._query(query)
-        ranked = self._rank(parts)
-        if not ranked or ranked[0][1] < NEAR_SCORE:
+        counted = self._question_words(query)
+        listed = self._variants.get(self._variant_key([word for word, _ in counted]))
+        if listed is not None:
+            return FaqMatch(Band.CLEAR, ((listed, 100.0),))
+        parts = self._query(counted)
+        ranked = self._rank(parts, MAX_CANDIDATES + 1)
+        # A long question's score is diluted by its story: it may still be offered as "did you
+        # mean", never answered on a lower score.
+        length = min(1.0, LONG_QUERY_WORDS / max(len(parts), 1))
+        near_score = NEAR_SCORE * max(LONG_NEAR_FLOOR, length)
+        if not ranked or ranked[0][1] < near_score:
             return FaqMatch(Band.NONE, ())
         best = ranked[0][1]
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
@@ -247,54 +288,82 @@ class FaqIndex:
         near = tuple(
             item
             for item in ranked[:MAX_CANDIDATES]
-            if item[1] >= NEAR_SCORE and item[1] >= best - NEAR_SPREAD
+            if item[1] >= near_score and item[1] >= best - NEAR_SPREAD
         )
         return FaqMatch(Band.NEAR, near)
 
     def scores(self, query: str) -> list[tuple[str, float]]:
         """Every entry with a positive score, best first; for benchmarks and diagnostics."""
-        return self._rank(self._query(query))
+        return self._rank(self._query(self._question_words(query)))
 
-    def _query(self, query: str) -> list[_QueryWord]:
+    def _question_words(self, query: str) -> list[tuple[str, int]]:
+        """A question's content words (with how many words each stands for), courtesies dropped."""
+        words = split_words(query)
+        start, end = 0, len(words)
+        while start < end and words[start] in _COURTESY:
+            start += 1
+        while end > start and words[end - 1] in _COURTESY:
+            end -= 1
+        kept = [self._corrected(word) for word in words[start:end] if _kept(word)]
+        return self._synonyms.replace_counted(kept)
+
+    @staticmethod
+    def _variant_key(words: list[str]) -> tuple[str, ...]:
+        """Content words in a language-independent form, in order."""
+        return tuple(word if word.startswith(KEY_MARK) else loose(word) for word in words)
+
+    def _query(self, counted: list[tuple[str, int]]) -> list[_QueryWord]:
         """The query as weighted words, with split compounds rejoined and joined ones split."""
-        raw = _content_words(query)
-        joined: list[str] = []
+        raw = [word for word, _ in counted]
+        joined: dict[str, int] = {}
         position = 0
         while position < len(raw):
             for width in (3, 2):
-                glued = _stem("".join(raw[position : position + width]))
-                if position + width <= len(raw) and glued in self._in_phrasings:
-                    joined.append(glued)  # "burger service nummer" -> burgerservicenummer
+                piece = raw[position : position + width]
+                if len(piece) < width or any(word.startswith(KEY_MARK) for word in piece):
+                    continue
+                glued = "".join(piece)
+                if self._phrasing_form(glued):
+                    joined.setdefault(glued, 1)  # "verblijfs vergunning" -> verblijfsvergunning
                     position += width
                     break
             else:
-                joined.append(_stem(raw[position]))
+                word, span = counted[position]
+                joined[word] = max(span, joined.get(word, 1))
                 position += 1
+        # In a long question the words the FAQ does not know are mostly story, not topic.
+        damping = min(1.0, LONG_QUERY_WORDS / len(joined)) ** LONG_DAMPING_POWER if joined else 1.0
         parts: list[_QueryWord] = []
-        for word in dict.fromkeys(joined):
+        for word, span in joined.items():
+            topical = word not in _NON_TOPICAL and not (set(stems(word)) & _NON_TOPICAL)
             for part in self._resolve(word):
-                if word in _NON_TOPICAL:
+                if span > 1:  # a synonym that took several words says more than one word
+                    part = _scaled(part, min(span, MAX_PHRASE_SPAN) ** PHRASE_SPAN_POWER)
+                elif not part.phrasings and damping < 1.0:
+                    part = _scaled(part, damping)
+                if not topical:
                     part = dataclasses.replace(part, topical=False)
                 parts.append(part)
         return parts
 
     def _resolve(self, word: str) -> tuple[_QueryWord, ...]:
-        """Maps a query word to known words: itself, a compound's parts, a typo's fix, kin."""
+        """Maps a query word to known words: its stems, a compound's parts, a typo's fix, kin."""
         cached = self._cache.get(word)
         if cached is not None:
             return cached
         result: tuple[_QueryWord, ...]
-        parts = () if word in self._idf else self._split_compound(word)
+        forms = (word,) if word.startswith(KEY_MARK) else stems(word)
+        known = [form for form in forms if form in self._idf]
+        parts = () if known or word.startswith(KEY_MARK) else self._split_compound(word)
         if parts:
             result = tuple(part for piece in parts for part in self._resolve(piece))
         else:
-            targets: dict[str, float] = {word: 1.0} if word in self._idf else {}
-            if word not in self._in_phrasings and (fixed := self._typo(word)):
-                targets.setdefault(fixed, TYPO_CREDIT)
-            for other in self._related(word):
-                targets.setdefault(other, RELATED_CREDIT)
-            if word in self._idf:
-                weight = self._idf[word]
+            targets: dict[str, float] = dict.fromkeys(known, 1.0)
+            for form in forms:
+                for other in self._related(form):
+                    targets.setdefault(other, RELATED_CREDIT)
+            if known:
+                weight = max(self._idf[form] for form in known)
             elif targets:
                 weight = max(self._idf[other] for other in targets)
             else:
@@ -325,26 +394,51 @@ class FaqIndex:
             tuple((e, c * weight) for e, c in answers.items()),
         )
 
+    def _phrasing_form(self, word: str) -> bool:
+        """Whether one of a word's stems is used in some phrasing."""
+        return any(form in self._in_phrasings for form in stems(word))
+
     def _split_compound(self, word: str) -> tuple[str, ...]:
         """Splits an unknown compound into two known words ('expatloket' -> expat, loket)."""
         best: tuple[str, ...] = ()
         for cut in range(_MIN_PART, len(word) - _MIN_PART + 1):
-            head, tail = word[:cut], _stem(word[cut:])
-            if head not in self._in_phrasings and head.endswith("s"):
-                head = head[:-1]  # Dutch linking s: verblijfs|vergunning
-            head = _stem(head)
-            known = head in self._in_phrasings and tail in self._in_phrasings
-            if known and (not best or min(len(head), len(tail)) > min(map(len, best))):
+            head, tail = word[:cut], word[cut:]
+            if not self._phrasing_form(tail):
+                continue
+            if not self._phrasing_form(head):
+                head = next(
+                    (
+                        head[: -len(link)]
+                        for link in _LINKS
+                        if head.endswith(link)
+                        and len(head) - len(link) >= _MIN_PART
+                        and self._phrasing_form(head[: -len(link)])
+                    ),
+                    "",
+                )
+            if head and (not best or min(len(head), len(tail)) > min(map(len, best))):
                 best = (head, tail)
         return best
 
+    def _corrected(self, word: str) -> str:
+        """The word, or the phrasing word it is a typo of (same first letter, one or two keys)."""
+        if not _correctable(word) or word in self._spelling:
+            return word
+        cached = self._corrections.get(word)
+        if cached is not None:
+            return cached
+        fixed = word
+        if not any(form in self._idf for form in stems(word)):
+            fixed = self._typo(word) or word
+        if len(self._corrections) < _CACHE_LIMIT:
+            self._corrections[word] = fixed
+        return fixed
+
     def _typo(self, word: str) -> str | None:
         """The phrasing word a keystroke or two away with the same first letter, if any."""
-        if len(word) < 3:
-            return None
         allowed = 1 if len(word) < 10 else 2
         hit = process.extractOne(
-            word, self._phrasing_words, scorer=OSA.distance, score_cutoff=allowed
+            word, self._spelling_words, scorer=OSA.distance, score_cutoff=allowed
         )
         if hit is None:
             return None
@@ -361,7 +455,7 @@ class FaqIndex:
 
     def _related(self, word: str) -> list[str]:
         """Known words of the same family ('registration' ~ 'register', 'salary' ~ 'salaris')."""
-        if len(word) < RELATED_PREFIX:
+        if len(word) < RELATED_PREFIX or word.startswith(KEY_MARK):
             return []
         prefix = word[:RELATED_PREFIX]
         found: list[str] = []
@@ -373,8 +467,11 @@ class FaqIndex:
                 found.append(other)
         return found
 
-    def _rank(self, parts: list[_QueryWord]) -> list[tuple[str, float]]:
-        """Scores entries by best-phrasing overlap plus how much of the query each one covers."""
+    def _rank(self, parts: list[_QueryWord], limit: int = 0) -> list[tuple[str, float]]:
+        """Scores entries by best-phrasing overlap plus how much of the query each one covers.
+
+        With a limit, only that many best entries are returned, which saves sorting them all.
+        """
         topical = sum(part.weight for part in parts if part.topical)
         evidence = sum(part.weight for part in parts if part.topical and part.targets)
         if not evidence or evidence / topical < MIN_COVERAGE:
@@ -391,15 +488,23 @@ class FaqIndex:
             for entry, gain in part.answers:
                 in_answer[entry] = in_answer.get(entry, 0.0) + gain
         dice: dict[int, float] = {}
+        owner, weight = self._phrasing_entry, self._phrasing_weight
         for number, shared in overlap.items():
-            entry = self._phrasing_entry[number]
-            value = 2 * shared / (total + self._phrasing_weight[number])
-            dice[entry] = max(value, dice.get(entry, 0.0))
-        ranked: list[tuple[str, float]] = []
-        for entry, best in dice.items():
-            covered = BAG_SHARE * in_bag[entry] + ANSWER_SHARE * in_answer.get(entry, 0.0)
-            score = PHRASING_SHARE * best + covered / total
-            ranked.append((self._ids[entry], round(100 * score, 2)))
+            entry = owner[number]
+            value = 2 * shared / (total + weight[number])
+            if value > dice.get(entry, 0.0):
+                dice[entry] = value
+        scored = [
+            (
+                PHRASING_SHARE * best
+                + (BAG_SHARE * in_bag[entry] + ANSWER_SHARE * in_answer.get(entry, 0.0)) / total,
+                self._ids[entry],
+            )
+            for entry, best in dice.items()
+        ]
+        if limit:
+            scored = heapq.nsmallest(limit, scored, key=lambda item: (-item[0], item[1]))
+        ranked = [(entry_id, round(min(100 * score, 100.0), 2)) for score, entry_id in scored]
         ranked.sort(key=lambda item: (-item[1], item[0]))
         return ranked
 

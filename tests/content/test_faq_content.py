@@ -11,12 +11,13 @@ from pathlib import Path
 import pytest
 
 from bot.content.faq import load_entry, load_faq
-from bot.domain.faq import Band, FaqEntry, FaqIndex, tokens
+from bot.content.synonyms import load_synonyms
+from bot.domain.faq import Band, FaqEntry, FaqIndex, FaqMatch
 
 CONTENT = Path(__file__).parents[2] / "content"
 LABELLED = Path(__file__).parents[2] / "benchmarks" / "data" / "faq_labelled.tsv"
 ENTRIES = load_faq(CONTENT)
-INDEX = FaqIndex(ENTRIES)
+INDEX = FaqIndex(ENTRIES, load_synonyms(CONTENT))
 BY_LANG: dict[str, dict[str, FaqEntry]] = defaultdict(dict)
 for _entry in ENTRIES:
     BY_LANG[_entry.lang][_entry.id] = _entry
@@ -63,21 +64,21 @@ def test_entry_is_sourced_dated_and_well_formed(entry: FaqEntry) -> None:
 
 
 def test_no_phrasing_is_shared_by_two_entries() -> None:
-    owners: dict[frozenset[str], set[str]] = defaultdict(set)
+    owners: dict[tuple[str, ...], set[str]] = defaultdict(set)
     for entry in ENTRIES:
         for text in (entry.title, *entry.questions):
-            owners[frozenset(tokens(text))].add(entry.id)
-    shared = {tuple(sorted(words)): ids for words, ids in owners.items() if len(ids) > 1}
+            owners[INDEX.phrasing_key(text)].add(entry.id)
+    shared = {words: ids for words, ids in owners.items() if len(ids) > 1}
     assert shared == {}
 
 
 @pytest.mark.parametrize(("entry_id", "text"), PHRASINGS)
-def test_every_title_and_variant_finds_its_own_entry_first(entry_id: str, text: str) -> None:
-    result = INDEX.match(text)
-    assert result.band is not Band.NONE
-    assert result.best == entry_id
-    ranked = INDEX.scores(text)
-    assert len(ranked) == 1 or ranked[0][1] > ranked[1][1], "a tie is not a match"
+def test_every_title_and_variant_is_answered_directly(entry_id: str, text: str) -> None:
+    assert INDEX.match(text) == FaqMatch(Band.CLEAR, ((entry_id, 100.0),))
+    # ... also when typed carelessly: other case, no punctuation, extra spaces and courtesy.
+    sloppy = "  " + re.sub(r"[?!.,()]", " ", text).upper() + " ?? thanks"
+    assert INDEX.match(sloppy).best == entry_id
+    assert INDEX.match(sloppy).band is Band.CLEAR
 
 
 def test_labelled_benchmark_questions_are_not_copies_of_variants_or_titles() -> None:

@@ -8,9 +8,12 @@ from pathlib import Path
 import pytest
 
 from bot.content.faq import load_faq
+from bot.content.synonyms import load_synonyms
 from bot.domain.faq import Band, FaqEntry, FaqIndex
+from bot.domain.synonyms import Synonyms
 
-INDEX = FaqIndex(load_faq(Path(__file__).parents[2] / "content"))
+CONTENT = Path(__file__).parents[2] / "content"
+INDEX = FaqIndex(load_faq(CONTENT), load_synonyms(CONTENT))
 
 
 @pytest.mark.parametrize(
@@ -83,10 +86,10 @@ def test_a_vague_word_asks_back_with_at_most_three_candidates() -> None:
     result = INDEX.match("permit")
     assert result.band is Band.NEAR
     assert 1 <= len(result.candidates) <= 3
-    assert all(entry_id.startswith("permit-") for entry_id, _ in result.candidates)
+    assert (result.best or "").startswith("permit-")
 
 
-@pytest.mark.parametrize("query", ["permit", "bsn", "what is a bns", "waar is de ind desk"])
+@pytest.mark.parametrize("query", ["permit", "salary", "documents", "waar is de ind desk"])
 def test_near_candidates_are_distinct_and_best_first(query: str) -> None:
     result = INDEX.match(query)
     assert result.band is Band.NEAR
@@ -141,3 +144,91 @@ def test_a_duplicate_entry_is_rejected() -> None:
     entry = make("digid", "en", "How do I get DigiD?", "apply for digid")
     with pytest.raises(ValueError, match="duplicate"):
         FaqIndex([entry, entry])
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # stems: plurals and verb forms of both languages
+        ("zorgverzekeringen verplicht", "health-insurance"),
+        ("hoeveel kost een verblijfsvergunningen", "ind-fees"),
+        # synonyms and abbreviations from content/synonyms.toml
+        ("what is dertig procent regeling", "thirty-percent-ruling"),
+        ("inschrijven gemeente", "brp-registration"),
+        ("kamer van koophandel inschrijving erkend referent", "sponsor-register"),
+        ("moet ik een health insurance afsluiten", "health-insurance"),
+        # a typo inside a synonym
+        ("burgerservicenumer", "bsn-what-is"),
+        # very short questions
+        ("bsn?", "bsn-what-is"),
+        ("BSN", "bsn-what-is"),
+    ],
+)
+def test_stems_synonyms_and_short_questions_find_their_entry(query: str, expected: str) -> None:
+    result = INDEX.match(query)
+    assert (result.band, result.best) == (Band.CLEAR, expected)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["what is a bsn", "wat is een bsn", "What is a BSN?", "wat is een BSN??", "hi, what is a bsn"],
+)
+def test_listed_phrasings_from_the_issue_are_answered_directly(query: str) -> None:
+    assert INDEX.match(query).candidates == (("bsn-what-is", 100.0),)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        (
+            "Hi there! So I just moved here from India last month with my wife and two kids, my"
+            " employer is a big tech company in Eindhoven and they told me I need to get a citizen"
+            " service number as soon as possible, but honestly I have no idea what that even is or"
+            " why I need it",
+            "bsn-what-is",
+        ),
+        (
+            "Hallo, ik ben vorige week met mijn vriendin vanuit Brazilië naar Maastricht verhuisd"
+            " voor mijn nieuwe baan bij de universiteit en nu vraag ik me af hoe ik me moet"
+            " inschrijven bij de gemeente en welke papieren ik daarvoor nodig heb",
+            "documents-list",
+        ),
+    ],
+)
+def test_a_long_rambling_question_offers_its_topic_first(query: str, expected: str) -> None:
+    result = INDEX.match(query)
+    assert result.band is not Band.NONE
+    assert result.best == expected
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "I was wondering if you could recommend a good restaurant in Maastricht for my wife's"
+        " birthday next week, preferably one with vegetarian options and not too expensive",
+        "ik wil graag weten of er in het weekend nog ergens een goede pizzeria open is in het"
+        " centrum van maastricht want we hebben honger",
+    ],
+)
+def test_a_long_question_about_something_else_is_declined(query: str) -> None:
+    assert INDEX.match(query).band is Band.NONE
+
+
+def test_compounds_split_against_the_vocabulary() -> None:
+    index = FaqIndex(
+        [
+            make(
+                "permit", "nl", "Hoe krijg ik een vergunning voor verblijf?", "verblijf vergunning"
+            ),
+            make("card", "nl", "Waar haal ik mijn pas op?", "pas ophalen"),
+        ]
+    )
+    assert index.match("verblijfsvergunning").best == "permit"
+    assert index.match("verblijfsvergunningen aanvragen").best == "permit"
+
+
+def test_synonyms_join_languages_and_spellings() -> None:
+    synonyms = Synonyms([("bsn", "burgerservicenummer", "citizen service number")])
+    index = FaqIndex([make("bsn", "nl", "Wat is een BSN?", "bsn uitleg")], synonyms)
+    for query in ("what is a citizen service number", "wat is een burgerservicenummer"):
+        assert index.match(query).candidates == (("bsn", 100.0),)
