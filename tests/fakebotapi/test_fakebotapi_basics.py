@@ -26,8 +26,11 @@ async def test_wrong_token_is_401_and_unknown_method_404(fake: FakeBotApi) -> No
     assert unknown.status_code == 404
     assert unknown.json() == {"ok": False, "error_code": 404, "description": "Not Found"}
     bad = telegram.Bot("999:NOPE", base_url=fake.base_url)
-    with pytest.raises(telegram.error.InvalidToken):
-        await bad.initialize()
+    try:
+        with pytest.raises(telegram.error.InvalidToken):
+            await bad.initialize()
+    finally:
+        await bad.shutdown()  # a failed initialize leaves its HTTP client open
 
 
 async def test_send_message_round_trip(fake: FakeBotApi, bot: telegram.Bot, alice: SimUser) -> None:
