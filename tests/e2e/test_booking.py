@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import date
 
 import pytest
 from icalendar import Calendar
-from sqlalchemy import text
 
 from bot.app import Runtime, build_runtime, running
 from bot.content.catalog import Catalog
@@ -15,6 +13,8 @@ from bot.dialogs.callbacks import BookingAction, FlowAnswer, RemoveMember, unpac
 from fakebotapi import BotMessage, FakeBotApi
 from tests.conftest import CONTENT
 from tests.e2e.conftest import Chat, bot_settings
+from tests.e2e.db_checks import capacity_in_use
+from tests.e2e.stored import active_booking, dialog_of, personal_data
 
 pytestmark = pytest.mark.e2e
 CATALOG = Catalog.load(CONTENT)
@@ -105,9 +105,9 @@ async def test_book_reschedule_remove_a_member_and_cancel(
         .replace("</code>", "")
         in replies[0].content
     )
-    async with bot.database.engine.connect() as conn:
-        days = (await conn.execute(text("SELECT day, status FROM bookings"))).all()
-    assert len(days) == 1 and str(days[0][0]) != str(first_day) and days[0][1] == "active"
+    [moved] = (await personal_data(bot.database, chat.user.id))["bookings"]
+    assert moved["reference"] == reference and moved["status"] == "active"
+    assert moved["day"] != first_day.isoformat()
 
     # One member is not coming.
     await chat.tap(t(lang, "menu_more.mine"))
@@ -116,9 +116,8 @@ async def test_book_reschedule_remove_a_member_and_cancel(
     await chat.tap(child)
     [removed, *_] = await chat.tap(t(lang, "booking.mine.remove_yes"))
     assert t(lang, "booking.mine.removed", name=child) in removed.content
-    async with bot.database.engine.connect() as conn:
-        party = (await conn.execute(text("SELECT party FROM bookings"))).scalar_one()
-    assert "child" not in str(party) and "partner" in str(party)
+    party = [m.role for m in (await active_booking(bot.database, chat.user.id)).party]
+    assert "child" not in party and "partner" in party
 
     # Cancel, with confirmation.
     await chat.tap(t(lang, "menu_more.mine"))
@@ -128,11 +127,7 @@ async def test_book_reschedule_remove_a_member_and_cancel(
     await chat.send("/menu")
     await chat.tap(t(lang, "menu_more.mine"))
     assert chat.last.content == t(lang, "booking.mine.none")
-    async with bot.database.engine.connect() as conn:
-        used = (
-            await conn.execute(text("SELECT COALESCE(SUM(used), 0) FROM slot_usage"))
-        ).scalar_one()
-    assert used == 0
+    assert await capacity_in_use(bot.database) == 0
 
 
 async def test_booking_needs_a_positive_eligibility_outcome(fake: FakeBotApi, bot: Runtime) -> None:
@@ -155,8 +150,7 @@ async def test_forged_days_times_and_other_peoples_bookings_are_refused(
     await become_eligible(owner, "en", family="none")
     await owner.tap("📅 Book the appointment")
     await book_first_free(owner, "en")
-    async with bot.database.engine.connect() as conn:
-        reference = (await conn.execute(text("SELECT reference FROM bookings"))).scalar_one()
+    reference = (await active_booking(bot.database, 5004)).reference
 
     intruder = Chat(fake, fake.add_user(5005, "Mallory", "en"))
     await become_eligible(intruder, "en", family="none")
@@ -168,11 +162,7 @@ async def test_forged_days_times_and_other_peoples_bookings_are_refused(
         )
         await fake.wait_for_callback_answer(tap)
         await fake.wait_until_idle()
-    async with bot.database.engine.connect() as conn:
-        step = (
-            await conn.execute(text("SELECT step FROM dialogs WHERE chat_id = 5005"))
-        ).scalar_one()
-    assert step == "day"
+    assert (await dialog_of(bot.database, 5005)).step == "day"
     # A time that is not free: the confirmation re-checks and refuses it.
     await intruder.tap(day_buttons(intruder.last)[0])
     tap = await fake.forge_tap(
@@ -198,9 +188,8 @@ async def test_forged_days_times_and_other_peoples_bookings_are_refused(
         answer = await fake.wait_for_callback_answer(tap)
         await fake.wait_until_idle()
         assert answer.text == t("en", "errors.stale_button"), forged
-    async with bot.database.engine.connect() as conn:
-        rows = (await conn.execute(text("SELECT user_id, status FROM bookings"))).all()
-    assert rows == [(5004, "active")]
+    assert (await active_booking(bot.database, 5004)).reference == reference
+    assert (await personal_data(bot.database, 5005))["bookings"] == []
 
 
 async def test_the_last_place_goes_to_the_first_and_others_get_the_next_times(
@@ -259,11 +248,8 @@ async def test_staff_see_the_agenda_and_close_a_day(fake: FakeBotApi, staff_bot:
     await become_eligible(user, "nl", family="partner")
     await user.tap("📅 Afspraak maken")
     await book_first_free(user, "nl")
-    async with staff_bot.database.engine.connect() as conn:
-        reference, stored_day = (
-            await conn.execute(text("SELECT reference, day FROM bookings"))
-        ).one()
-    day = stored_day if isinstance(stored_day, date) else date.fromisoformat(stored_day)
+    booking = await active_booking(staff_bot.database, 5301)
+    reference, day = booking.reference, booking.day
     staff = fake.add_user(9001, "Sophie", "en")
     group = fake.add_group(STAFF_CHAT, "Desk staff", members={9001: "member"})
     await fake.send_text(staff, f"/agenda {day}", chat=group)

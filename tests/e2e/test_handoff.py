@@ -6,13 +6,14 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 
 import pytest
-from sqlalchemy import text
 
 from bot.app import Runtime, build_runtime, running
 from bot.dialogs.callbacks import StaffMark, TicketAction
 from bot.services.clock import ManualClock
 from fakebotapi import FakeBotApi
 from tests.e2e.conftest import Chat, bot_settings
+from tests.e2e.db_checks import audit_trail, stored_text
+from tests.e2e.stored import personal_data
 
 REFUSED = "Only the desk's staff can do this, in the staff chat."
 
@@ -126,17 +127,15 @@ async def test_a_user_is_helped_by_staff_end_to_end(
     [answer] = await user.send("waarom heb ik een BSN nodig")
     assert "BSN" in answer.content
 
-    async with office_bot.database.engine.connect() as conn:
-        audit = (
-            await conn.execute(text("SELECT actor_id, action FROM audit_log ORDER BY id"))
-        ).all()
-        ticket = (await conn.execute(text("SELECT status, rating, user_name FROM tickets"))).one()
-        recent = (await conn.execute(text("SELECT body FROM recent_messages"))).scalars().all()
-    assert [a for _, a in audit] == ["staff_add", "claim", "reply", "close"]
-    assert (
-        ticket[0] == "closed" and ticket[1] == 5 and "Alex" not in ticket[2]
-    )  # the name is encrypted
-    assert recent and not any("pancakes" in body for body in recent)  # encrypted at rest
+    audit = await audit_trail(office_bot.database)
+    assert [action for _, action, _ in audit] == ["staff_add", "claim", "reply", "close"]
+    mine = await personal_data(office_bot.database, user.user.id)
+    [ticket] = mine["conversations_with_staff"]
+    assert ticket["status"] == "closed" and ticket["rating"] == 5
+    assert ticket["your_name"] == "Alex <b>"
+    assert "Alex" not in await stored_text(office_bot.database, "tickets")  # encrypted at rest
+    assert any("pancakes" in m["text"] for m in mine["recent_messages"])
+    assert "pancakes" not in await stored_text(office_bot.database, "recent_messages")
 
 
 async def test_non_staff_cannot_use_staff_actions(fake: FakeBotApi, office_bot: Runtime) -> None:

@@ -17,7 +17,6 @@ from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
-from sqlalchemy import text
 
 from bot.app import Runtime, build_runtime, running
 from bot.content.catalog import Catalog, format_day
@@ -37,6 +36,8 @@ from bot.uploads.hire_files import row_problem_text
 from fakebotapi import BotMessage, FakeBotApi, SimGroup
 from tests.conftest import CONTENT
 from tests.e2e.conftest import Chat, bot_settings
+from tests.e2e.db_checks import audit_trail, row_count, stored_text
+from tests.e2e.stored import active_booking
 from tests.e2e.test_booking import book_first_free
 
 pytestmark = pytest.mark.e2e
@@ -157,13 +158,8 @@ async def open_link(chat: Chat, token: str) -> list[BotMessage]:
 
 
 async def booking_of(bot: Runtime, user_id: int) -> tuple[str, date]:
-    async with bot.database.engine.connect() as conn:
-        reference, day = (
-            await conn.execute(
-                text(f"SELECT reference, day FROM bookings WHERE user_id = {user_id}")
-            )
-        ).one()
-    return reference, day if isinstance(day, date) else date.fromisoformat(day)
+    booking = await active_booking(bot.database, user_id)
+    return booking.reference, booking.day
 
 
 @pytest.mark.parametrize("lang", ["en", "nl"])
@@ -234,9 +230,9 @@ async def test_hr_uploads_hires_a_hire_confirms_and_books_and_hr_follows_the_sta
         t(lang, "hire_files.headers.arrival_date") in everything and "Late Larry" not in everything
     )
     [priya_token] = links(report)
-    async with hr_bot.database.engine.connect() as conn:
-        names = (await conn.execute(text("SELECT COUNT(*) FROM hires"))).scalar_one()
-    assert names == 3  # invalid rows were not created, not even partly
+    async with SqlUnitOfWork(hr_bot.database) as uow:
+        # invalid rows were not created, not even partly
+        assert await uow.hires.count_for_sponsor(KVK_A) == 3
 
     # The hire opens the link: welcome in the hire's language, naming the employer.
     zoe = Chat(fake, fake.add_user(8201, "Zoë", "de"))
@@ -257,10 +253,9 @@ async def test_hr_uploads_hires_a_hire_confirms_and_books_and_hr_follows_the_sta
         municipality="Maastricht").split("\n")[0] in eligible.content  # fmt: skip
     await zoe.tap(t(lang, "eligibility.book"))
     await book_first_free(zoe, lang)
-    reference, day = await booking_of(hr_bot, 8201)
-    async with hr_bot.database.engine.connect() as conn:
-        party = (await conn.execute(text("SELECT party FROM bookings"))).scalar_one()
-    assert "partner" in str(party)
+    booking = await active_booking(hr_bot.database, 8201)
+    reference, day = booking.reference, booking.day
+    assert "partner" in [m.role for m in booking.party]
 
     # HR is told, with the name HR entered and the date only.
     booked = await fake.wait_for_bot_message(
@@ -335,12 +330,9 @@ async def test_hr_registers_a_hire_in_a_conversation_and_the_hire_books(
     assert format_day(arrival, lang) in review.content
     [created, _home] = await hr.tap(t(lang, "hr.register.create"))
     [token] = links([created])
-    async with hr_bot.database.engine.connect() as conn:
-        dialog = (
-            await conn.execute(text("SELECT answers FROM dialogs WHERE chat_id = 8111"))
-        ).all()
-        hires = (await conn.execute(text("SELECT body, token_hash FROM hires"))).all()
-    assert "López" not in str(dialog) and "López" not in str(hires) and token not in str(hires)
+    hires = await stored_text(hr_bot.database, "hires")
+    assert "López" not in await stored_text(hr_bot.database, "dialogs")
+    assert "López" not in hires and token not in hires
 
     ana = Chat(fake, fake.add_user(8211, "Ana", "en"))
     [welcome, review] = await open_link(ana, token)
@@ -382,14 +374,13 @@ async def test_hr_of_one_sponsor_never_sees_or_changes_another_sponsors_hires(
         }
     ]
     [bob_token] = links(await send_file(bob, "b.csv", upload_csv("nl", rows)))
-    async with hr_bot.database.engine.connect() as conn:
-        [(bob_hire, bob_hash)] = (
-            await conn.execute(text("SELECT id, token_hash FROM hires"))
-        ).all()
+    async with SqlUnitOfWork(hr_bot.database) as uow:
+        bob_hire = await uow.hires.by_token_hash(token_hash(bob_token))
+    assert bob_hire is not None and bob_hire.kvk == KVK_B
 
     [listing] = await alice.send("/hires")
     assert "Bram" not in listing.content and t("en", "hr.hires.empty") in listing.content
-    others = [HrNewLink(n).pack() for n in (bob_hire, *range(0, 6))]
+    others = [HrNewLink(n).pack() for n in (bob_hire.id, *range(0, 6))]
     for data in [*others, "hr:nl:-1", "hr:nl:²", "hr:nl:99999999999"]:  # the last three forged
         tap = await fake.forge_tap(alice.user, listing, data)
         answer = await fake.wait_for_callback_answer(tap)
@@ -401,12 +392,13 @@ async def test_hr_of_one_sponsor_never_sees_or_changes_another_sponsors_hires(
         await fake.wait_for_callback_answer(tap)
         await fake.wait_until_idle()
     assert "Bram" not in alice.transcript() and not links(fake.chat_messages(alice.user))
-    async with hr_bot.database.engine.connect() as conn:
-        assert (await conn.execute(text("SELECT token_hash FROM hires"))).scalar_one() == bob_hash
+    async with SqlUnitOfWork(hr_bot.database) as uow:  # the link was neither renewed nor used
+        assert await uow.hires.by_token_hash(token_hash(bob_token)) == bob_hire
+    assert await row_count(hr_bot.database, "hires") == 1
     # Bob's link still works, and Bob can renew it while it is unopened.
     [listing] = await bob.send("/hires")
     assert "Bram Geheim" in listing.content
-    [renewed] = await bob.tap(t("nl", "hr.hires.new_link", number=bob_hire, name="Bram Geheim"))
+    [renewed] = await bob.tap(t("nl", "hr.hires.new_link", number=bob_hire.id, name="Bram Geheim"))
     [fresh] = links([renewed])
     bram = Chat(fake, fake.add_user(8221, "Bram", "nl"))
     [refused] = await open_link(bram, bob_token)
@@ -520,12 +512,12 @@ async def test_hr_accounts_that_are_not_approved_can_do_nothing_hr_only(
         await chat.fake.send_document(chat.user, "hires.csv", upload_csv(lang, []))
         await fake.wait_until_idle()
         assert chat.last.content == t(lang, "errors.unsupported")
-    async with hr_bot.database.engine.connect() as conn:
-        assert (await conn.execute(text("SELECT COUNT(*) FROM hires"))).scalar_one() == 0
-        statuses = dict((await conn.execute(text("SELECT user_id, status FROM hr_accounts"))).all())
-        actions = (await conn.execute(text("SELECT action FROM audit_log ORDER BY id"))).all()
+    assert await row_count(hr_bot.database, "hires") == 0
+    async with SqlUnitOfWork(hr_bot.database) as uow:
+        statuses = {a.user_id: a.status for a in await uow.hr_accounts.listing()}
     assert statuses == {8141: "pending", 8142: "rejected", 8143: "revoked"}
-    assert [a for (a,) in actions] == ["hr_rejected", "hr_approved", "hr_revoked"]
+    actions = [action for _, action, _ in await audit_trail(hr_bot.database)]
+    assert actions == ["hr_rejected", "hr_approved", "hr_revoked"]
     # Staff see every account in /hr_accounts.
     await fake.send_text(fake.user(ADMIN), "/hr_accounts", chat=group)
     listing = await fake.wait_for_bot_message(group, predicate=lambda m: "8141" in m.content)
@@ -566,8 +558,8 @@ async def test_the_menu_leads_to_hr_and_only_recognised_sponsors_qualify(
     assert bad.content == t("nl", "validation.email_format")
     [cancelled] = await user.send("/cancel")
     assert cancelled.content == t("nl", "cancel.done")
-    async with hr_bot.database.engine.connect() as conn:
-        assert (await conn.execute(text("SELECT COUNT(*) FROM hr_accounts"))).scalar_one() == 0
+    async with SqlUnitOfWork(hr_bot.database) as uow:
+        assert await uow.hr_accounts.listing() == []
 
 
 async def test_many_links_come_as_a_file_the_list_pages_and_notifications_can_be_off(
@@ -640,7 +632,5 @@ async def test_a_sponsor_that_left_the_register_can_register_nothing_and_grants_
     await open_link(kim, token)
     [outcome] = await kim.tap(t("en", "hr.invite.all_correct"))
     assert outcome.content == t("en", "hr.invite.no_fast_track")
-    async with hr_bot.database.engine.connect() as conn:
-        assert (
-            await conn.execute(text("SELECT COUNT(*) FROM eligibility_results"))
-        ).scalar_one() == 0
+    async with SqlUnitOfWork(hr_bot.database) as uow:
+        assert await uow.eligibility.get(kim.user.id) is None

@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 
 import pytest
-from sqlalchemy import text
 
 from bot.app import Runtime
 from bot.dialogs.callbacks import FaqEntry, FlowAnswer
 from bot.dialogs.router import COMMANDS
 from fakebotapi import FakeBotApi
 from tests.e2e.conftest import Chat
+from tests.e2e.db_checks import table_gone
+from tests.e2e.stored import dialog_of
 
 pytestmark = pytest.mark.e2e
 
@@ -84,11 +85,8 @@ async def test_help_and_start_resume_the_flow_and_cancel_ends_it(
     assert cancelled.content == "Stopped. Nothing of that was kept."
     [nothing] = await chat.send("/cancel")
     assert nothing.content == "There is nothing to stop."
-    async with bot.database.engine.connect() as conn:
-        row = (
-            await conn.execute(text("SELECT flow, answers FROM dialogs WHERE chat_id = 2006"))
-        ).one()
-    assert row[0] is None
+    dialog = await dialog_of(bot.database, 2006)
+    assert dialog.flow is None and dialog.answers == {}
 
 
 async def test_commands_are_registered_in_both_languages(fake: FakeBotApi, bot: Runtime) -> None:
@@ -129,14 +127,8 @@ async def test_stale_and_forged_buttons_change_nothing(fake: FakeBotApi, bot: Ru
         answer = await fake.wait_for_callback_answer(tap)
         assert answer.text == "That button is no longer active.", forged
         await fake.wait_until_idle()
-    async with bot.database.engine.connect() as conn:
-        row = (
-            await conn.execute(text("SELECT step, answers FROM dialogs WHERE chat_id = 2007"))
-        ).one()
-    assert row[0] == "municipality"
-    assert "municipality" not in (
-        row[1] if isinstance(row[1], dict) else __import__("json").loads(row[1])
-    )
+    dialog = await dialog_of(bot.database, 2007)
+    assert dialog.step == "municipality" and "municipality" not in dialog.answers
 
 
 async def test_user_text_is_never_rendered_as_html(fake: FakeBotApi, bot: Runtime) -> None:
@@ -154,14 +146,9 @@ async def test_a_failing_handler_apologises_and_the_bot_keeps_serving(
 ) -> None:
     chat = Chat(fake, fake.add_user(2009, "Noor", "nl"))
     await chat.send("/start")
-    async with bot.database.engine.begin() as conn:
-        await conn.execute(text("ALTER TABLE dialogs RENAME TO dialogs_away"))
-    try:
+    async with table_gone(bot.database, "dialogs"):
         [apology] = await chat.send("/help")
         assert apology.content == "Sorry, er ging bij mij iets mis. Probeer het zo nog eens."
-    finally:
-        async with bot.database.engine.begin() as conn:
-            await conn.execute(text("ALTER TABLE dialogs_away RENAME TO dialogs"))
     [help_text] = await chat.send("/help")
     assert "Zo werk ik" in help_text.content
 

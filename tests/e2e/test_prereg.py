@@ -10,7 +10,6 @@ from datetime import UTC, date, datetime
 from typing import Literal
 
 import pytest
-from sqlalchemy import text
 
 from bot.app import Runtime, build_runtime, running
 from bot.dialogs.callbacks import FlowAnswer
@@ -19,7 +18,9 @@ from bot.domain.prereg_fields import FIELDS, fields_for
 from bot.storage.unit_of_work import SqlUnitOfWork
 from fakebotapi import FakeBotApi
 from tests.e2e.conftest import Chat, bot_settings
+from tests.e2e.db_checks import audit_trail, capacity_in_use, tables_with_rows
 from tests.e2e.prereg_answers import FAMILY, MAIN, ZOE
+from tests.e2e.stored import active_booking
 from tests.e2e.test_booking import become_eligible, book_first_free, t
 
 pytestmark = pytest.mark.e2e
@@ -79,8 +80,8 @@ async def test_a_family_of_three_pre_registers_with_corrections_and_a_restart(
         await book_first_free(chat, lang)
         [consent] = await chat.tap(t(lang, "prereg.button_start"))
         assert shown(lang, "prereg.consent", days=30)[:60] in consent.content
-        async with runtime.database.engine.connect() as conn:  # nothing before consent
-            assert (await conn.execute(text("SELECT COUNT(*) FROM preregistrations"))).scalar() == 0
+        async with SqlUnitOfWork(runtime.database) as uow:  # nothing before consent
+            assert await uow.prereg.for_user(chat.user.id) == []
         await chat.tap(t(lang, "prereg.consent_yes"))
 
         main_fields = [f.key for f in fields_for("main")]
@@ -128,7 +129,7 @@ async def test_a_family_of_three_pre_registers_with_corrections_and_a_restart(
                 await fake.wait_until_idle(timeout=20)
                 assert question(lang, key) in chat.last.content
                 async with SqlUnitOfWork(runtime.database) as uow:
-                    form = await uow.prereg.get(await _booking_id(runtime))
+                    form = await uow.prereg.get(await _booking_id(runtime, chat.user.id))
                 assert form is not None and "municipality" not in form.persons[0].answers
             await answer(chat, lang, key, *MAIN[key], 0)
 
@@ -151,9 +152,9 @@ async def test_a_family_of_three_pre_registers_with_corrections_and_a_restart(
         assert replies[0].content == shown(lang, "prereg.submitted")
         assert shown(lang, "prereg.checklist_title") in replies[1].content
 
-        async with runtime.database.engine.connect() as conn:
-            complete = (await conn.execute(text("SELECT complete FROM preregistrations"))).scalar()
-        assert complete
+        async with SqlUnitOfWork(runtime.database) as uow:
+            form = await uow.prereg.get(await _booking_id(runtime, chat.user.id))
+        assert form is not None and form.complete
 
         # My appointment says so.
         await chat.send("/menu")
@@ -163,7 +164,7 @@ async def test_a_family_of_three_pre_registers_with_corrections_and_a_restart(
         # Staff: the agenda marks it complete and the CSV for the municipality desk has the family.
         admin = fake.add_user(ADMIN, "Anna", lang)
         group = fake.add_group(STAFF_CHAT, "Desk staff", members={ADMIN: "administrator"})
-        booked_day = await _booked_day(runtime)
+        booked_day = await _booked_day(runtime, chat.user.id)
         await fake.send_text(admin, f"/agenda {booked_day.isoformat()}", chat=group)
         agenda = await fake.wait_for_bot_message(group)
         assert t(lang, "staff.prereg_done") in agenda.content
@@ -174,16 +175,13 @@ async def test_a_family_of_three_pre_registers_with_corrections_and_a_restart(
         assert len(rows) == 4  # a header and three people
         flat = " ".join(" ".join(r) for r in rows)
         assert "Ødegaard" in flat and "李小龙" in flat and "PB000111" in flat
-        async with runtime.database.engine.connect() as conn:
-            reference = (await conn.execute(text("SELECT reference FROM bookings"))).scalar_one()
+        reference = (await active_booking(runtime.database, chat.user.id)).reference
         await fake.send_text(admin, f"/prereg {reference.lower()}", chat=group)
         await fake.wait_until_idle(timeout=20)
         shown_to_staff = " ".join(m.content for m in fake.chat_messages(group)[-4:])
         assert "李小龙" in shown_to_staff and "PB000111" in shown_to_staff
-        async with runtime.database.engine.connect() as conn:
-            audit = (await conn.execute(text("SELECT action, actor_id FROM audit_log"))).all()
-        assert ("prereg_csv", ADMIN) in [tuple(a) for a in audit]
-        assert ("prereg_view", ADMIN) in [tuple(a) for a in audit]
+        audit = [(action, actor) for actor, action, _ in await audit_trail(runtime.database)]
+        assert ("prereg_csv", ADMIN) in audit and ("prereg_view", ADMIN) in audit
 
         # /mydata shows it to the user; /delete erases it and frees the places.
         replies = await chat.send("/mydata")
@@ -193,26 +191,18 @@ async def test_a_family_of_three_pre_registers_with_corrections_and_a_restart(
         await chat.send("/delete")
         [done] = await chat.tap(t(lang, "privacy.delete_yes"))
         assert done.content == shown(lang, "privacy.deleted", bookings=1)
-        async with runtime.database.engine.connect() as conn:
-            for table in ("bookings", "preregistrations", "eligibility_results", "recent_messages"):
-                count = (await conn.execute(text(f"SELECT COUNT(*) FROM {table}"))).scalar()
-                assert count == 0, table
-            used = (
-                await conn.execute(text("SELECT COALESCE(SUM(used), 0) FROM slot_usage"))
-            ).scalar()
-        assert used == 0
+        personal = ("bookings", "preregistrations", "eligibility_results", "recent_messages")
+        assert await tables_with_rows(runtime.database, *personal) == []
+        assert await capacity_in_use(runtime.database) == 0
         await fake.wait_until_idle(timeout=20)
 
 
-async def _booking_id(runtime: Runtime) -> int:
-    async with runtime.database.engine.connect() as conn:
-        return int((await conn.execute(text("SELECT id FROM bookings"))).scalar_one())
+async def _booking_id(runtime: Runtime, user_id: int) -> int:
+    return (await active_booking(runtime.database, user_id)).id
 
 
-async def _booked_day(runtime: Runtime) -> date:
-    async with runtime.database.engine.connect() as conn:
-        value = (await conn.execute(text("SELECT day FROM bookings"))).scalar_one()
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
+async def _booked_day(runtime: Runtime, user_id: int) -> date:
+    return (await active_booking(runtime.database, user_id)).day
 
 
 async def test_a_hire_finds_what_hr_entered_already_in_the_form(
@@ -253,7 +243,7 @@ async def test_a_hire_finds_what_hr_entered_already_in_the_form(
         await chat.tap(t("en", "prereg.button_start"))
         await chat.tap(t("en", "prereg.consent_yes"))
         async with SqlUnitOfWork(runtime.database) as uow:
-            form = await uow.prereg.get(await _booking_id(runtime))
+            form = await uow.prereg.get(await _booking_id(runtime, chat.user.id))
         assert form is not None
         answers = form.persons[0].answers
         assert answers["email"] == "zoe@example.org" and answers["phone"] == "+31612345678"
@@ -273,7 +263,7 @@ async def test_moving_past_a_documents_expiry_reopens_that_question(
         await become_eligible(chat, "nl", family="none")
         await chat.tap(t("nl", "eligibility.book"))
         await book_first_free(chat, "nl")
-        booking_id, day = await _booking_id(runtime), await _booked_day(runtime)
+        booking_id, day = await _booking_id(runtime, 6103), await _booked_day(runtime, 6103)
         async with SqlUnitOfWork(runtime.database) as uow:
             answers = {"given_names": "Ana", "document_expiry": day.isoformat()}
             form = await uow.prereg.create(booking_id, 6103, [Person("main", answers)], NOW_E2E)
