@@ -9,7 +9,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import text
 
 from bot.app import Runtime, build_runtime, running
 from bot.services.clock import ManualClock
@@ -18,6 +17,7 @@ from bot.storage.unit_of_work import SqlUnitOfWork, UnitOfWork
 from fakebotapi import FakeBotApi, SimUser
 from tests.conftest import POSTGRES_URL, reset_postgres
 from tests.e2e.conftest import BotProcess, Chat, bot_settings, child_env, free_port
+from tests.e2e.stored import active_booking, messages_for
 from tests.e2e.test_booking import become_eligible, book_first_free
 
 pytestmark = pytest.mark.e2e
@@ -47,17 +47,6 @@ async def timed_bot(
         await fake.wait_until_idle(timeout=20)
 
 
-async def outbox(database: Database) -> list[tuple[str, str]]:
-    async with database.engine.connect() as conn:
-        rows = await conn.execute(text("SELECT kind, status FROM outbox ORDER BY id"))
-        return [(k, s) for k, s in rows.all()]
-
-
-async def deliveries(database: Database) -> list[tuple[str, str]]:
-    """The outbox without the staff digest, which is always pending in a staff setup."""
-    return [row for row in await outbox(database) if row[0] != "staff_digest"]
-
-
 async def advance_to(
     runtime: Runtime, clock: ManualClock, fake: FakeBotApi, moment: datetime
 ) -> int:
@@ -77,17 +66,12 @@ async def test_the_whole_bsn_timeline(
     await become_eligible(user, lang, family="none")
     await user.tap("📅 Book the appointment" if lang == "en" else "📅 Afspraak maken")
     await book_first_free(user, lang)
-    async with timed_bot.database.engine.connect() as conn:
-        reference, stored = (await conn.execute(text("SELECT reference, day FROM bookings"))).one()
-    day = stored if isinstance(stored, date) else date.fromisoformat(stored)
-    assert await outbox(timed_bot.database) == [
-        ("staff_digest", "pending"),
+    booking = await active_booking(timed_bot.database, user.user.id)
+    reference, day = booking.reference, booking.day
+    assert await messages_for(timed_bot.database, booking.id) == [
         ("evening_before", "pending"),
         ("morning_of", "pending"),
-    ] or set(await outbox(timed_bot.database)) >= {
-        ("evening_before", "pending"),
-        ("morning_of", "pending"),
-    }
+    ]
 
     # Nothing is due yet: a tick sends nothing.
     assert await advance_to(timed_bot, clock, fake, local(day - timedelta(days=1), 17, 59)) in (
@@ -142,7 +126,8 @@ async def test_the_whole_bsn_timeline(
         "30% ruling" in steps.content or "30%-regeling" in steps.content
     )
 
-    sent = [kind for kind, status in await outbox(timed_bot.database) if status == "sent"]
+    messages = await messages_for(timed_bot.database, booking.id)
+    sent = [kind for kind, status in messages if status == "sent"]
     for kind in [
         "evening_before",
         "morning_of",
@@ -152,7 +137,7 @@ async def test_the_whole_bsn_timeline(
         "bsn_next_steps",
     ]:
         assert sent.count(kind) == 1, (kind, sent)
-    assert ("insurance_deadline", "pending") in await outbox(timed_bot.database)
+    assert ("insurance_deadline", "pending") in messages
 
 
 async def test_a_no_show_gets_an_offer_instead_of_bsn_reminders(
@@ -164,12 +149,12 @@ async def test_a_no_show_gets_an_offer_instead_of_bsn_reminders(
     await become_eligible(user, "en", family="none")
     await user.tap("📅 Book the appointment")
     await book_first_free(user, "en")
-    async with timed_bot.database.engine.connect() as conn:
-        reference = (await conn.execute(text("SELECT reference FROM bookings"))).scalar_one()
+    booking = await active_booking(timed_bot.database, user.user.id)
+    reference = booking.reference
     await fake.send_text(staff, f"/bsn_issued {reference}", chat=group)
     refused = await fake.wait_for_bot_message(group)
     assert "not marked attended yet" in refused.content
-    await fake.send_text(staff, "/agenda " + (await _booked_day(timed_bot)).isoformat(), chat=group)
+    await fake.send_text(staff, f"/agenda {booking.day.isoformat()}", chat=group)
     agenda = await fake.wait_for_bot_message(group, after_message_id=refused.message_id)
     await fake.wait_until_idle()
     tap = await fake.tap(staff, agenda, f"✖ {reference}")
@@ -179,14 +164,12 @@ async def test_a_no_show_gets_an_offer_instead_of_bsn_reminders(
     await fake.wait_until_idle()
     offer = fake.chat_messages(user.user)[-1]
     assert "We missed you" in offer.content and "📅 Choose a new date" in offer.buttons()
-    kinds = await outbox(timed_bot.database)
-    assert not any(k.startswith("bsn") and s == "pending" for k, s in kinds)
+    messages = await messages_for(timed_bot.database, booking.id)
+    assert not any(k.startswith("bsn") and s == "pending" for k, s in messages)
 
 
-async def _booked_day(runtime: Runtime) -> date:
-    async with runtime.database.engine.connect() as conn:
-        stored = (await conn.execute(text("SELECT day FROM bookings"))).scalar_one()
-    return stored if isinstance(stored, date) else date.fromisoformat(stored)
+async def _booked_day(runtime: Runtime, user_id: int) -> date:
+    return (await active_booking(runtime.database, user_id)).day
 
 
 async def test_cancel_drops_and_reschedule_moves_the_reminders(
@@ -196,14 +179,13 @@ async def test_cancel_drops_and_reschedule_moves_the_reminders(
     await become_eligible(user, "en", family="none")
     await user.tap("📅 Book the appointment")
     await book_first_free(user, "en")
-    first = await _booked_day(timed_bot)
+    first = await _booked_day(timed_bot, 6003)
     await user.tap("🗓 My appointment")
     await user.tap("🔁 Change date or time")
     await book_first_free(user, "en", day_index=2)
-    second = await _booked_day(timed_bot)
+    second = await _booked_day(timed_bot, 6003)
+    booking = await active_booking(timed_bot.database, 6003)
     async with SqlUnitOfWork(timed_bot.database) as uow:
-        booking = await uow.bookings.active_for_user(6003)
-        assert booking is not None
         rows = await uow.outbox.for_booking(booking.id)
     pending = [(k, d.astimezone(AMS)) for k, d, s in rows if s == "pending"]
     assert ("evening_before", local(second - timedelta(days=1), 18)) in pending
@@ -212,7 +194,9 @@ async def test_cancel_drops_and_reschedule_moves_the_reminders(
     await user.tap("❌ Cancel the appointment")
     await user.tap("Yes, cancel it")
     statuses = {
-        s for k, s in await outbox(timed_bot.database) if k in ("evening_before", "morning_of")
+        s
+        for k, s in await messages_for(timed_bot.database, booking.id)
+        if k in ("evening_before", "morning_of")
     }
     assert statuses == {"dropped"}
 
@@ -223,9 +207,11 @@ async def test_429_is_honoured_and_403_is_marked_undeliverable(
     ok_user = fake.add_user(6101, "Ok", "en")
     blocked = fake.add_user(6102, "Gone", "en")
     now = clock.now()
+    bookings = []
     async with SqlUnitOfWork(timed_bot.database) as uow:
         for user in (ok_user, blocked):
             booking = await _direct_booking(uow, user.id, now)
+            bookings.append(booking)
             await uow.outbox.add(
                 chat_id=user.id,
                 user_id=user.id,
@@ -241,17 +227,17 @@ async def test_429_is_honoured_and_403_is_marked_undeliverable(
     await timed_bot.dispatcher.tick()
     await fake.wait_until_idle()
     assert fake.chat_messages(ok_user) == []
-    assert sorted(await deliveries(timed_bot.database)) == [
-        ("bsn_next_steps", "pending"),
-        ("bsn_next_steps", "undeliverable"),
+    assert [await messages_for(timed_bot.database, b) for b in bookings] == [
+        [("bsn_next_steps", "pending")],
+        [("bsn_next_steps", "undeliverable")],
     ]
     clock.advance(timedelta(seconds=3))
     await timed_bot.dispatcher.tick()
     await fake.wait_until_idle()
     assert len(fake.chat_messages(ok_user)) == 1
-    assert sorted(await deliveries(timed_bot.database)) == [
-        ("bsn_next_steps", "sent"),
-        ("bsn_next_steps", "undeliverable"),
+    assert [await messages_for(timed_bot.database, b) for b in bookings] == [
+        [("bsn_next_steps", "sent")],
+        [("bsn_next_steps", "undeliverable")],
     ]
 
 
@@ -366,12 +352,12 @@ async def test_a_missed_evening_reminder_is_dropped_after_the_visit_began(
     await become_eligible(user, "en", family="none")
     await user.tap("📅 Book the appointment")
     await book_first_free(user, "en")
-    day = await _booked_day(timed_bot)
+    booking = await active_booking(timed_bot.database, 6004)
     before = len(fake.chat_messages(user.user))
     # The bot was "down" from before the evening reminder until after the visit started.
-    await advance_to(timed_bot, clock, fake, local(day, 15, 0))
+    await advance_to(timed_bot, clock, fake, local(booking.day, 15, 0))
     assert len(fake.chat_messages(user.user)) == before
-    statuses = dict(await deliveries(timed_bot.database))
+    statuses = dict(await messages_for(timed_bot.database, booking.id))
     assert statuses["evening_before"] == "dropped" and statuses["morning_of"] == "dropped"
 
 
@@ -383,18 +369,11 @@ async def test_the_morning_digest_lists_visits_due_bsns_and_undeliverable(
     await become_eligible(user, "nl", family="none")
     await user.tap("📅 Afspraak maken")
     await book_first_free(user, "nl")
-    day = await _booked_day(timed_bot)
+    day = await _booked_day(timed_bot, 6005)
     await advance_to(timed_bot, clock, fake, local(day, 8, 45))
     digests = [m for m in fake.chat_messages(STAFF_CHAT) if "Good morning" in m.content]
     assert digests, fake.chat_messages(STAFF_CHAT)
     assert "Visits today: 1" in digests[-1].content
     assert "Undeliverable reminders" in digests[-1].content
-    async with timed_bot.database.engine.connect() as conn:
-        pending = (
-            await conn.execute(
-                text(
-                    "SELECT COUNT(*) FROM outbox WHERE kind = 'staff_digest' AND status = 'pending'"
-                )
-            )
-        ).scalar_one()
-    assert pending == 1  # the next one is scheduled
+    async with SqlUnitOfWork(timed_bot.database) as uow:
+        assert await uow.outbox.pending_count("staff_digest") == 1  # the next one is scheduled

@@ -17,7 +17,6 @@ import httpx
 import pytest
 from PIL import Image
 from prometheus_client.parser import text_string_to_metric_families
-from sqlalchemy import text
 
 from bot.app import Runtime, build_runtime, running
 from bot.domain.booking import BookedVisit, party_of
@@ -27,6 +26,7 @@ from bot.storage.unit_of_work import SqlUnitOfWork, UnitOfWork
 from fakebotapi import BotMessage, FakeBotApi, SimGroup
 from tests.conftest import REPO
 from tests.e2e.conftest import Chat, bot_settings, free_port
+from tests.e2e.db_checks import audit_trail
 
 pytestmark = pytest.mark.e2e
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -123,9 +123,8 @@ async def test_staff_get_the_report_as_files_in_their_language(
     await fake.wait_until_idle()
     assert len(documents(fake, group)) == 4
 
-    async with staff_bot.database.engine.connect() as conn:
-        audit = (await conn.execute(text("SELECT actor_id, action, subject FROM audit_log"))).all()
-    assert [(a, b) for a, b, _ in audit] == [(ADMIN, "report"), (ADMIN, "report")]
+    audit = await audit_trail(staff_bot.database)
+    assert [(actor, action) for actor, action, _ in audit] == [(ADMIN, "report"), (ADMIN, "report")]
     assert audit[0][2] == "2026-11-01..2026-11-30 all"
 
 
