@@ -183,8 +183,8 @@ async def test_cancel_drops_and_reschedule_moves_the_reminders(
     await user.tap("🗓 My appointment")
     await user.tap("🔁 Change date or time")
     await book_first_free(user, "en", day_index=2)
-    second = await _booked_day(timed_bot, 6003)
     booking = await active_booking(timed_bot.database, 6003)
+    second = booking.day
     async with SqlUnitOfWork(timed_bot.database) as uow:
         rows = await uow.outbox.for_booking(booking.id)
     pending = [(k, d.astimezone(AMS)) for k, d, s in rows if s == "pending"]
