@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
@@ -52,6 +53,8 @@ class Runtime:
 
 def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
     """Wires the production objects; the same factory serves `onestop run`, the shell and tests."""
+    # PTB's time periods (a 429's retry_after) as timedelta: their int form is deprecated (22.2).
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
     database = Database(settings.database_url, cipher_from(settings.data_key, DEV_KEY_FILE))
     ctx = AppContext.load(
         settings.content_dir,

@@ -17,6 +17,8 @@ from bot.storage.database import Database
 if TYPE_CHECKING:
     from bot.content.context import AppContext
 
+# PTB in the timedelta mode build_runtime chooses, also for tests that use PTB without the bot.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
 REPO = Path(__file__).resolve().parents[1]
 CONTENT = REPO / "content"
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")

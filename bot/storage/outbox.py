@@ -88,15 +88,6 @@ class OutboxRepository:
         )
         return [dict(p or {}) for p in rows]
 
-    async def pending_count(self, kind: str) -> int:
-        """How many messages of this kind wait to be sent."""
-        found = await self._session.scalar(
-            select(func.count())
-            .select_from(OutboxRow)
-            .where(OutboxRow.kind == kind, OutboxRow.status == "pending")
-        )
-        return int(found or 0)
-
     async def pending_due_times(self) -> list[datetime]:
         """When pending messages fall due, for scheduling wake-ups at start."""
         rows = await self._session.scalars(

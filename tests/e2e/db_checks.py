@@ -56,6 +56,14 @@ async def audit_trail(database: Database) -> list[tuple[int, str, str]]:
         return [(int(actor), str(action), str(subject)) for actor, action, subject in rows.all()]
 
 
+async def delivery_state(database: Database) -> dict[int, tuple[str, int]]:
+    """(status, attempts) of the outbox row of each chat (for tests where a chat has one row)."""
+    outbox = _table("outbox")
+    async with database.engine.connect() as conn:
+        rows = await conn.execute(select(outbox.c.chat_id, outbox.c.status, outbox.c.attempts))
+        return {int(chat): (str(status), int(attempts)) for chat, status, attempts in rows.all()}
+
+
 @asynccontextmanager
 async def table_gone(database: Database, table: str) -> AsyncIterator[None]:
     """Makes a table unreachable for a while, so every query on it fails."""

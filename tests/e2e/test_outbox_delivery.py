@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import text
 
 from bot.chat import dispatcher as dispatcher_module
 from bot.chat.dispatcher import LEASE, MAX_ATTEMPTS, Dispatcher, rate_limited_bot
@@ -18,6 +17,7 @@ from bot.services.clock import ManualClock
 from bot.storage.database import Database
 from bot.storage.unit_of_work import SqlUnitOfWork, UnitOfWork
 from fakebotapi import FakeBotApi
+from tests.e2e.db_checks import delivery_state
 from tests.e2e.test_reminders import _direct_booking
 
 pytestmark = pytest.mark.e2e
@@ -61,13 +61,6 @@ async def due_rows(database: Database, now: datetime, chats: list[int]) -> None:
         await uow.commit()
 
 
-async def rows(database: Database) -> dict[int, tuple[str, int]]:
-    """(status, attempts) per chat of the single row each chat has."""
-    async with database.engine.connect() as conn:
-        found = await conn.execute(text("SELECT chat_id, status, attempts FROM outbox"))
-        return {int(c): (str(s), int(a)) for c, s, a in found.all()}
-
-
 async def test_a_render_failure_is_retried_then_failed_and_spares_the_other_rows(
     fake: FakeBotApi,
     database: Database,
@@ -90,7 +83,7 @@ async def test_a_render_failure_is_retried_then_failed_and_spares_the_other_rows
     assert await sender.tick() == 3
     await fake.wait_until_idle()
     assert [len(fake.chat_messages(u)) for u in users] == [1, 0, 1]
-    assert await rows(database) == {
+    assert await delivery_state(database) == {
         users[0].id: ("sent", 1),
         broken: ("pending", 1),
         users[2].id: ("sent", 1),
@@ -99,7 +92,7 @@ async def test_a_render_failure_is_retried_then_failed_and_spares_the_other_rows
         clock.advance(timedelta(minutes=11))  # past the longest backoff
         assert await sender.tick() == 1
         status = "failed" if attempt == MAX_ATTEMPTS else "pending"
-        assert (await rows(database))[broken] == (status, attempt)
+        assert (await delivery_state(database))[broken] == (status, attempt)
     assert fake.chat_messages(users[1]) == []
     assert sender.stats["sent"] == 2
 
@@ -118,7 +111,7 @@ async def test_a_row_whose_sender_died_is_sent_by_a_later_tick(
     await fake.wait_until_idle()
     assert len(fake.chat_messages(user)) == 1
     # the dead claim counts as an attempt (so a row that kills its sender cannot loop forever)
-    assert await rows(database) == {user.id: ("sent", 2)}
+    assert await delivery_state(database) == {user.id: ("sent", 2)}
 
 
 async def test_waiting_for_a_chat_does_not_hold_a_send_slot(
