@@ -317,7 +317,8 @@ async def test_the_command_line_writes_both_files(database_url: str, tmp_path: P
     ]
     page = paths[0].read_text(encoding="utf-8")
     assert '<html lang="nl">' in page and "Expat Centre Maastricht Region" in page
-    assert Image.open(paths[1]).size == (1600, 1200)
+    with Image.open(paths[1]) as image:
+        assert image.size == (1600, 1200)
 
     for bad, message in (
         (["--from", "2026-11-31", "--to", "2026-12-01"], "--from: '2026-11-31' is not a date"),
