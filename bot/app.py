@@ -65,7 +65,9 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
     )
     ctx = replace(ctx, postcodes=PdokLocatieserver(settings.pdok_url, settings.pdok_timeout))
     clock = clock or SystemClock()
-    search_countries("nl", "en", aliases=ctx.countries)  # builds the CLDR country-name index now, not in a user's turn
+    search_countries(
+        "nl", "en", aliases=ctx.countries
+    )  # builds the CLDR country-name index now, not in a user's turn
     conversations = Conversations(lambda: SqlUnitOfWork(database), ctx, clock, route)
     metrics = Metrics(database, clock)
     api = settings.telegram_api_url

@@ -137,7 +137,9 @@ NO_ALIASES = CountryAliases()
 
 @cache
 def _all_names(aliases: CountryAliases) -> tuple[_Name, ...]:
-    extra = tuple(_Name(code, text, tuple(text.split()), lang) for text, code, lang in aliases.names)
+    extra = tuple(
+        _Name(code, text, tuple(text.split()), lang) for text, code, lang in aliases.names
+    )
     return _names() + extra
 
 

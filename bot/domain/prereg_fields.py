@@ -85,6 +85,7 @@ PERSON_FIELDS: tuple[Field, ...] = (
     Field("v_number", "vnumber", optional=True, max_length=10),
 )
 FIELDS: dict[str, Field] = {field.key: field for field in PERSON_FIELDS}
+HOUSEHOLD_FIELDS: tuple[str, ...] = tuple(field.key for field in PERSON_FIELDS if field.household)
 
 
 @dataclass(frozen=True)

@@ -283,9 +283,7 @@ def test_postcodes_are_written_the_standard_way(text: str, expected: str) -> Non
     assert check_postcode(text) == expected
 
 
-@pytest.mark.parametrize(
-    "text", ["621 DW", "62111 DW", "6211 D", "6211 ÄB", "6211-DW1", "DW 6211"]
-)
+@pytest.mark.parametrize("text", ["621 DW", "62111 DW", "6211 D", "6211 ÄB", "6211-DW1", "DW 6211"])
 def test_malformed_postcodes_are_refused(text: str) -> None:
     assert invalid_key(check_postcode, text) == "postcode_format"
 
