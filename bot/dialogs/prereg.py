@@ -506,6 +506,9 @@ class PreregFlow:
         following = [
             (p, k) for p, k in order[here + 1 :] if form.persons[p].answers.get(k) in (None, "", [])
         ]
+        if form.submitted_at is not None:  # a reopened form: only what is missing, then review
+            missing = set(form.missing())
+            following = [each for each in following if each in missing]
         step = "review" if editing or not following else _step(*following[0])
         marker: dict[str, str] = {"taken": _step(person, key), "at": step} if taken else {}
         turn.dialog = turn.dialog.advance(step, taken=marker.get("taken"), at=marker.get("at"))
@@ -608,7 +611,7 @@ class PreregFlow:
         else:
             await self._stale(turn)
             return
-        await self._next(turn, form, (False, person, "municipality"))
+        await self._next(turn, form, (False, person, "postcode"))
 
     def _review(self, turn: Turn, form: Preregistration) -> None:
         for index in range(len(form.persons)):
