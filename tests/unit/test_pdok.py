@@ -1,4 +1,4 @@
-"""The PDOK Locatieserver adapter against a local fake of it: match, mismatch, slow, down, malformed."""
+"""The PDOK Locatieserver adapter against a local fake: match, mismatch, slow, down, malformed."""
 
 from __future__ import annotations
 

@@ -208,7 +208,8 @@ async def test_a_reopened_field_returns_to_the_review_when_answered(ctx: AppCont
         "surname": "Ødegaard", "sex": "female", "birth_date": "1990-12-03",
         "birth_place": "Tromsø", "birth_country": "NO", "nationalities": ["NO"],
         "civil_status": "married", "document_type": "passport", "document_number": "XK9912345",
-        "document_expiry": "2026-12-01", "postcode": "6211 DW", "house_number": "10", "municipality": "maastricht",
+        "document_expiry": "2026-12-01", "postcode": "6211 DW", "house_number": "10",
+        "municipality": "maastricht",
         "housing": "rental", "arrival_date": "2026-11-30", "previous_country": "NO",
         "email": "zoe@example.org", "phone": "+31612345678",
     }  # fmt: skip
