@@ -13,9 +13,10 @@ from babel.dates import format_date
 
 from bot.content.catalog import LOCALES, Catalog, Markup, escape
 from bot.dialogs.callbacks import FlowAnswer, Menu, PreregStart
+from bot.dialogs.ics import booking_calendar
 from bot.dialogs.keyboards import BACK, grid
 from bot.dialogs.menu import menu_button
-from bot.dialogs.turn import Button, Keyboard, Turn
+from bot.dialogs.turn import Button, Document, Keyboard, Turn
 from bot.domain.booking import Booking
 from bot.domain.checklist import SOURCE as CHECKLIST_SOURCE
 from bot.domain.checklist import prereg_checklist
@@ -478,7 +479,10 @@ class PreregFlow:
             form = await self._store(turn, form.with_answer(person, key, chosen))
             await self._next(turn, form, position, taken=True)
             return
+        was_complete = form.complete
         form = await self._store(turn, form.with_answer(person, key, value))
+        if form.submitted_at is not None and form.complete and not was_complete:
+            self._documents(turn, booking, form)  # a reopened field answered: all true again
         if key in ("postcode", "house_number", "municipality"):
             form, mismatch = await self._check_address(turn, form, person)
             if mismatch:
@@ -486,6 +490,20 @@ class PreregFlow:
                 await self.prompt(turn)
                 return
         await self._next(turn, form, position, taken=taken)
+
+    def _documents(self, turn: Turn, booking: Booking, form: Preregistration) -> None:
+        """The personalised checklist and the calendar file, as after a booking change."""
+        turn.say(form_checklist(turn, form))
+        content = booking_calendar(
+            booking,
+            turn.ctx.locations[booking.location_id],
+            lambda step: turn.label(f"booking.steps.{step}"),
+            turn.now,
+            turn.ctx.zone,
+            reminder=turn.label("booking.calendar_alarm", reference=booking.reference),
+        )
+        label = turn.label("booking.calendar_file")
+        turn.send_document(Document(f"{booking.reference}.ics", content, label))
 
     async def _store(self, turn: Turn, form: Preregistration) -> Preregistration:
         await turn.uow.prereg.save(form, turn.now)

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from icalendar import Calendar
 
 from bot.content.context import AppContext
 from bot.dialogs.callbacks import FlowAnswer
+from bot.dialogs.ics import booking_calendar
 from bot.dialogs.turn import Button
 from bot.domain.language import Language
 from bot.domain.postcodes import CHECK_KEY, PostcodeArea
 from bot.domain.prereg import Person, Preregistration
-from tests.unit.test_dialog_flows import NOW, Bot, Chat, book
+from tests.unit.test_dialog_flows import NOW, Bot, Chat, active_booking, book
 
 REGISTER = {
     "6211 DW": PostcodeArea("GM0935", "Maastricht"),
@@ -226,4 +228,38 @@ async def test_a_reopened_field_returns_to_the_review_when_answered(ctx: AppCont
     assert chat.t("prereg_fields.document_expiry.question") in chat.texts()[-1]
     await chat.send("2031-01-01")
     assert chat.t("prereg.review_complete") in chat.texts()  # the review, not 7 more questions
+    assert chat.t("prereg.checklist_title") in " ".join(chat.texts())  # and the documents again
+    [ics] = [r.document for r in chat.last.replies if r.document is not None]
+    assert ics.filename.endswith(".ics")
     assert chat.t("prereg_fields.housing.question") not in " ".join(chat.texts())
+
+
+async def test_the_calendar_file_has_a_timezone_the_local_hour_a_sequence_and_an_alarm(
+    ctx: AppContext,
+) -> None:
+    chat = Chat(Bot(ctx), 7109, "en")
+    await book(chat)
+    booking = await active_booking(chat.bot, chat.user_id)
+    location = ctx.locations[booking.location_id]
+    title = str
+    first = Calendar.from_ical(booking_calendar(booking, location, title, NOW, ctx.zone))
+    assert first["method"] == "PUBLISH"
+    [zone] = first.walk("VTIMEZONE")
+    assert zone["tzid"] == "Europe/Amsterdam"
+    events = first.walk("VEVENT")
+    start = events[0].decoded("dtstart")
+    assert start.tzinfo is not None and start == booking.visits[0].start
+    assert start.utcoffset() == booking.visits[0].start.astimezone(ctx.zone).utcoffset()
+    assert events[0]["dtstart"].params["TZID"] == "Europe/Amsterdam"
+    [alarm] = events[0].walk("VALARM")
+    rings = alarm.decoded("trigger")
+    assert rings.astimezone(ctx.zone).hour == 19
+    assert rings.astimezone(ctx.zone).date() == booking.day - timedelta(days=1)
+    later = replace(booking, revision=booking.revision + 60)
+    moved = Calendar.from_ical(booking_calendar(later, location, title, NOW, ctx.zone))
+    assert [e["uid"] for e in moved.walk("VEVENT")] == [e["uid"] for e in events]
+    assert moved.walk("VEVENT")[0]["sequence"] > events[0]["sequence"]
+    gone = replace(later, status="cancelled", revision=later.revision + 1)
+    cancelled = Calendar.from_ical(booking_calendar(gone, location, title, NOW, ctx.zone))
+    assert cancelled["method"] == "CANCEL"
+    assert all(e["status"] == "CANCELLED" for e in cancelled.walk("VEVENT"))
