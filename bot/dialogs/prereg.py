@@ -729,6 +729,11 @@ def form_checklist(turn: Turn, form: Preregistration) -> Markup:
     return Markup("\n".join(lines))
 
 
+def unchecked(form: Preregistration | None) -> bool:
+    """Whether a postcode in the form could not be checked against the register (staff see it)."""
+    return form is not None and any(p.answers.get(CHECK_KEY) == "unchecked" for p in form.persons)
+
+
 def staff_status_key(complete: bool | None) -> str:
     """The staff label for a form's flag: no form, started, or submitted complete."""
     if complete is None:
