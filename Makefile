@@ -45,6 +45,7 @@ bench: $(STAMP) ## print the benchmark figures
 	$(PY) benchmarks/faq_accuracy.py
 	$(PY) benchmarks/faq_latency.py
 	$(PY) benchmarks/forms_and_reports.py
+	$(PY) benchmarks/prereg_effort.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache shell-downloads

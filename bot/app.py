@@ -25,6 +25,7 @@ from bot.dialogs.runner import Conversations
 from bot.domain.countries import search_countries
 from bot.metrics import Metrics
 from bot.services.clock import Clock, SystemClock
+from bot.services.pdok import PdokLocatieserver
 from bot.settings import Settings
 from bot.storage import schema
 from bot.storage.crypto import cipher_from
@@ -65,8 +66,11 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
         purge_after_days=settings.purge_after_days,
         invite_valid_days=settings.invite_valid_days,
     )
+    ctx = replace(ctx, postcodes=PdokLocatieserver(settings.pdok_url, settings.pdok_timeout))
     clock = clock or SystemClock()
-    search_countries("nl", "en")  # builds the CLDR country-name index now, not in a user's turn
+    search_countries(
+        "nl", "en", aliases=ctx.countries
+    )  # builds the CLDR country-name index now, not in a user's turn
     conversations = Conversations(lambda: SqlUnitOfWork(database), ctx, clock, route)
     metrics = Metrics(database, clock)
     api = settings.telegram_api_url

@@ -42,8 +42,10 @@ class Settings(BaseSettings):
     data_key: str = Field(default="", alias="ONESTOP_DATA_KEY")
     purge_after_days: int = Field(default=30, ge=1, le=3650)
     invite_valid_days: int = Field(default=30, ge=1, le=365)
+    pdok_url: str = "https://api.pdok.nl/bzk/locatieserver/search/v3_1"
+    pdok_timeout: float = Field(default=1.5, gt=0, le=10)
 
-    @field_validator("telegram_api_url", "webhook_url")
+    @field_validator("telegram_api_url", "webhook_url", "pdok_url")
     @classmethod
     def _http_url(cls, value: str) -> str:
         value = value.strip().rstrip("/")

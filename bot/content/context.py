@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.content.catalog import Catalog
+from bot.content.countries import load_country_aliases
 from bot.content.eligibility import (
     Municipality,
     load_municipalities,
@@ -20,11 +21,13 @@ from bot.content.reminders import load_reminder_settings
 from bot.content.smalltalk import load_smalltalk
 from bot.content.sponsors import load_register
 from bot.content.synonyms import load_synonyms
+from bot.domain.countries import NO_ALIASES, CountryAliases
 from bot.domain.eligibility import EligibilityRules, SalaryTable
 from bot.domain.faq import FaqIndex
 from bot.domain.handoff import HandoffSettings
 from bot.domain.language import Language
 from bot.domain.locations import Location
+from bot.domain.postcodes import NoLookup, PostcodeLookup
 from bot.domain.reminders import ReminderSettings
 from bot.domain.smalltalk import SmallTalk
 from bot.domain.sponsors import SponsorRegister
@@ -53,6 +56,8 @@ class AppContext:
     admin_ids: tuple[int, ...] = ()
     purge_after_days: int = 30
     invite_valid_days: int = 30
+    countries: CountryAliases = NO_ALIASES
+    postcodes: PostcodeLookup = field(default_factory=NoLookup)  # PDOK, set by bot.app
     bot_username: str = ""  # known after getMe; filled in by bot.app when the bot starts
 
     @classmethod
@@ -86,6 +91,7 @@ class AppContext:
             working_days={key: WorkingDays(loc) for key, loc in locations.items()},
             reminders=load_reminder_settings(content_dir),
             handoff=load_handoff_settings(content_dir),
+            countries=load_country_aliases(content_dir),
             staff_chat_id=staff_chat_id,
             admin_ids=admin_ids,
             purge_after_days=purge_after_days,
@@ -103,6 +109,13 @@ class AppContext:
             if municipality_id in location.municipalities:
                 return location
         return self.default_location
+
+    def municipality_by_cbs(self, code: str) -> str | None:
+        """The id of the municipality with this CBS code ('GM0935'), if it is one of ours."""
+        for municipality in self.municipalities:
+            if municipality.cbs and municipality.cbs == code:
+                return municipality.id
+        return None
 
     def municipality_name(self, municipality_id: str) -> str | None:
         """The display name of a municipality id."""

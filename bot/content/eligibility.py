@@ -29,6 +29,7 @@ class Municipality:
     name: str
     valid_from: date | None = None
     valid_to: date | None = None
+    cbs: str = ""  # the CBS code ('GM0935') the national address register uses
 
     def valid_on(self, day: date) -> bool:
         """Whether it exists on that day (mergers change the list)."""
@@ -52,7 +53,8 @@ def load_municipalities(content_dir: Path) -> tuple[Municipality, ...]:
     """The pilot area's municipalities in alphabetical order."""
     data = _read(content_dir / "municipalities.toml")["pilot_area"]["municipalities"]
     return tuple(
-        Municipality(m["id"], m["name"], m.get("valid_from"), m.get("valid_to")) for m in data
+        Municipality(m["id"], m["name"], m.get("valid_from"), m.get("valid_to"), m.get("cbs", ""))
+        for m in data
     )
 
 

@@ -10,6 +10,7 @@ from bot.dialogs.booking import (
     describe,
     notify_waitlist,
     party_names,
+    send_documents,
 )
 from bot.dialogs.callbacks import BookingAction, Menu, PickMember, RemoveMember
 from bot.dialogs.menu import menu_button
@@ -106,6 +107,8 @@ async def on_action(turn: Turn, tapped: BookingAction | PickMember | RemoveMembe
         turn.clear_tapped_keyboard = True
         change = await booking_service.cancel_visit(turn.uow, turn.ctx, booking, turn.now)
         turn.say(turn.t("booking.mine.cancelled", reference=reference), ((menu_button(turn),),))
+        location = turn.ctx.locations[booking.location_id]
+        turn.send_document(calendar_document(turn, change.booking, location))
         await notify_waitlist(turn, change)
     elif action == "cn":
         turn.clear_tapped_keyboard = True
@@ -157,6 +160,7 @@ async def _remove_member(turn: Turn, booking: Booking, index: int) -> None:
         ),
         ((Button(turn.label("menu_more.mine"), Menu("mine")),),),
     )
+    await send_documents(turn, changed, location)
     await notify_waitlist(turn, change)
 
 

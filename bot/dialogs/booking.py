@@ -16,7 +16,7 @@ from bot.dialogs.hr.notify import hire_booked
 from bot.dialogs.ics import booking_calendar
 from bot.dialogs.keyboards import BACK, grid
 from bot.dialogs.menu import menu_button
-from bot.dialogs.prereg import say_reopened
+from bot.dialogs.prereg import form_checklist, say_reopened
 from bot.dialogs.turn import Button, Document, Keyboard, Turn
 from bot.domain.booking import Booking, PartyMember, party_of
 from bot.domain.checklist import SOURCE as CHECKLIST_SOURCE
@@ -86,9 +86,21 @@ def checklist(turn: Turn, party: tuple[PartyMember, ...]) -> Markup:
 def calendar_document(turn: Turn, booking: Booking, location: Location) -> Document:
     """The .ics file for a booking."""
     content = booking_calendar(
-        booking, location, lambda step: turn.label(f"booking.steps.{step}"), turn.now
+        booking,
+        location,
+        lambda step: turn.label(f"booking.steps.{step}"),
+        turn.now,
+        turn.ctx.zone,
+        reminder=turn.label("booking.calendar_alarm", reference=booking.reference),
     )
     return Document(f"{booking.reference}.ics", content, turn.label("booking.calendar_file"))
+
+
+async def send_documents(turn: Turn, booking: Booking, location: Location) -> None:
+    """After every change: the checklist (personalised once there is a form) and a new .ics."""
+    form = await turn.uow.prereg.get(booking.id)
+    turn.say(checklist(turn, booking.party) if form is None else form_checklist(turn, form))
+    turn.send_document(calendar_document(turn, booking, location))
 
 
 class BookingFlow:
@@ -399,8 +411,7 @@ class BookingFlow:
                     address=location.address,
                 )
             )
-        turn.say(checklist(turn, booking.party))
-        turn.send_document(calendar_document(turn, booking, location))
+        await send_documents(turn, booking, location)
         turn.say(
             turn.t("menu.title"),
             (

@@ -6,27 +6,41 @@ the encrypted form, so no personal data ever sits in the plain dialog table.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from babel.dates import format_date
 
 from bot.content.catalog import LOCALES, Catalog, Markup, escape
 from bot.dialogs.callbacks import FlowAnswer, Menu, PreregStart
+from bot.dialogs.ics import booking_calendar
 from bot.dialogs.keyboards import BACK, grid
 from bot.dialogs.menu import menu_button
-from bot.dialogs.turn import Button, Keyboard, Turn
+from bot.dialogs.turn import Button, Document, Keyboard, Turn
 from bot.domain.booking import Booking
 from bot.domain.checklist import SOURCE as CHECKLIST_SOURCE
 from bot.domain.checklist import prereg_checklist
-from bot.domain.countries import country_name, search_countries
+from bot.domain.countries import country_name, lookup_country, search_countries
 from bot.domain.language import Language
+from bot.domain.postcodes import CHECK_KEY
 from bot.domain.prereg import Person, Preregistration
-from bot.domain.prereg_fields import FIELDS, Field, FieldRules, fields_for, parse_answer
+from bot.domain.prereg_fields import (
+    FIELDS,
+    HOUSEHOLD_FIELDS,
+    Field,
+    FieldRules,
+    fields_for,
+    parse_answer,
+)
 from bot.domain.validators import Invalid, localised_params
 
 FLOW = "prereg"
 MAX_NATIONALITIES = 4
 KEEP, SKIP, SAME, DONE, PAUSE, CLEAR = "=keep", "=skip", "=same", "=done", "=pause", "=clear"
+HOUSEHOLD, UNDO, MORE = "=household", "=undo", "=more"
+USE_FOUND, KEEP_CHOSEN, FIX_POSTCODE = "=use", "=mine", "=fix"
+# "6211 DW 10a" typed at the postcode: the house number comes along.
+_POSTCODE_AND_NUMBER = re.compile(r"\s*(\d{4}\s*[A-Za-z]{2})[\s,]+(\S.{0,38})", re.ASCII)
 
 
 def _position(step: str) -> tuple[bool, int, str] | None:
@@ -125,6 +139,8 @@ class PreregFlow:
             self._review(turn, form)
         elif step.startswith("edit") and step[4:].isdigit():
             self._choose_field(turn, form, int(step[4:]))
+        elif step.startswith("addr") and step[4:].isdigit() and int(step[4:]) < len(form.persons):
+            await self._ask_address(turn, form, int(step[4:]))
         elif (position := _position(step)) is not None and position[1] < len(form.persons):
             self._ask(turn, booking, form, position[1], position[2])
         else:
@@ -140,7 +156,9 @@ class PreregFlow:
         if value == PAUSE:
             turn.dialog = turn.dialog.end()
             turn.clear_tapped_keyboard = True
-            turn.say(turn.t("prereg.paused"), ((menu_button(turn),),))
+            turn.say(
+                turn.t("prereg.paused", days=turn.ctx.purge_after_days), ((menu_button(turn),),)
+            )
             return
         loaded = await self._load(turn)
         if loaded is None:
@@ -152,6 +170,8 @@ class PreregFlow:
             await self._stale(turn)
         elif step == "review":
             await self._on_review(turn, booking, form, value)
+        elif step.startswith("addr") and step[4:].isdigit():
+            await self._on_address(turn, booking, form, int(step[4:]), value)
         elif step.startswith("edit") and step[4:].isdigit():
             person = int(step[4:])
             field = FIELDS.get(value)
@@ -178,10 +198,36 @@ class PreregFlow:
             return False
         field = FIELDS[position[2]]
         if field.kind in ("country", "countries"):
-            self._offer_countries(turn, booking, form, position, text)
+            code = lookup_country(text[:100], turn.ctx.countries)
+            if code is None:
+                self._offer_countries(turn, booking, form, position, text)
+            else:  # an exact name or alias: taken at once, with an undo on the next message
+                await self._apply(turn, booking, form, position, code, taken=True)
             return True
+        both = _POSTCODE_AND_NUMBER.fullmatch(text) if field.key == "postcode" else None
+        if both is not None:
+            form = await self._house_number(turn, booking, form, position[1], both[2])
+            text = both[1]
         await self._apply(turn, booking, form, position, text)
         return True
+
+    async def _house_number(
+        self, turn: Turn, booking: Booking, form: Preregistration, person: int, raw: str
+    ) -> Preregistration:
+        """The house number typed with the postcode, kept when it passes its own check."""
+        try:
+            value = parse_answer(FIELDS["house_number"], raw, self._rules(turn, booking))
+        except Invalid:
+            return form  # asked on its own next, with its own message
+        return await self._store(turn, form.with_answer(person, "house_number", value))
+
+    async def cancel(self, turn: Turn) -> None:
+        """/cancel in the form: says truthfully what stays stored, and where it can be erased."""
+        booking = await turn.uow.bookings.active_for_user(turn.incoming.user_id)
+        form = None if booking is None else await turn.uow.prereg.get(booking.id)
+        turn.dialog = turn.dialog.end()
+        key = "prereg.cancel_nothing" if form is None else "prereg.cancel_kept"
+        turn.say(turn.t(key, days=turn.ctx.purge_after_days), ((menu_button(turn),),))
 
     # --- steps -------------------------------------------------------------------------------
 
@@ -205,29 +251,42 @@ class PreregFlow:
         if value != "yes":
             await self._stale(turn)
             return
+        known: dict[str, object] = {}
         if form is None:
             persons = [Person(member.role) for member in booking.party]
-            persons[0] = Person(persons[0].role, await self._from_employer(turn, booking))
+            known = await self._known(turn, booking)
+            persons[0] = Person(persons[0].role, known)
             form = await turn.uow.prereg.create(
                 booking.id, turn.incoming.user_id, persons, turn.now
             )
         turn.say(turn.t("prereg.consent_thanks"))
+        if known:  # shown once for confirmation; the review can change any of it
+            lines: list[str] = [turn.t("prereg.prefilled")]
+            for key in (f.key for f in fields_for(form.persons[0].role) if f.key in known):
+                label = turn.label(f"prereg_fields.{key}.label")
+                lines.append(
+                    f"• {escape(label)}: <b>{escape(display(turn, FIELDS[key], known[key]))}</b>"
+                )
+            turn.say(Markup("\n".join(lines)))
         first = form.missing()
         step = _step(*first[0]) if first else "review"
         turn.dialog = turn.dialog.advance(step)
         await self.prompt(turn)
 
-    async def _from_employer(self, turn: Turn, booking: Booking) -> dict[str, object]:
-        """What HR (and the hire) already gave, where it passes this form's own checks."""
+    async def _known(self, turn: Turn, booking: Booking) -> dict[str, object]:
+        """What the check and HR already gave, where it passes this form's own checks."""
+        known: dict[str, str] = {}
+        checked = await turn.uow.eligibility.get(turn.incoming.user_id)
+        if checked is not None and isinstance(checked[2].get("municipality"), str):
+            known["municipality"] = str(checked[2]["municipality"])
         hire = await turn.uow.hires.for_user(turn.incoming.user_id)
-        if hire is None:
-            return {}
-        known = {
-            "email": hire.email,
-            "phone": hire.phone,
-            "municipality": hire.municipality,
-            "arrival_date": hire.arrival_date.isoformat(),
-        }
+        if hire is not None:
+            known.update(
+                email=hire.email,
+                phone=hire.phone,
+                municipality=hire.municipality,
+                arrival_date=hire.arrival_date.isoformat(),
+            )
         rules = self._rules(turn, booking)
         answers: dict[str, object] = {}
         for key, raw in known.items():
@@ -256,7 +315,15 @@ class PreregFlow:
         if value not in (None, "", []):
             lines.append(turn.t("prereg.current", value=display(turn, field, value)))
         step = turn.dialog.step or _step(person, key)
-        rows: list[tuple[Button, ...]] = []
+        rows: list[tuple[Button, ...]] = list(self._undo_row(turn, form, step))
+        main_name = person_name(turn, form, 0)
+        if self._household_offer(form, person, key):
+            label = turn.label("prereg.same_household", name=main_name)
+            rows.append((Button(label, FlowAnswer(FLOW, step, HOUSEHOLD)),))
+        main_value = form.persons[0].answers.get(key)
+        if field.household and person > 0 and main_value not in (None, "", []):
+            label = turn.label("prereg.same_as", name=main_name)
+            rows.append((Button(label, FlowAnswer(FLOW, step, SAME)),))
         if field.kind == "choice":
             choices = self._choices(turn, booking, field)
             buttons = [Button(label, FlowAnswer(FLOW, step, choice)) for choice, label in choices]
@@ -267,14 +334,37 @@ class PreregFlow:
             rows.append((done, clear))
         elif value not in (None, "", []):
             rows.append((Button(turn.label("prereg.keep"), FlowAnswer(FLOW, step, KEEP)),))
-        main_value = form.persons[0].answers.get(key)
-        if field.household and person > 0 and main_value not in (None, "", []):
-            label = turn.label("prereg.same_as", name=person_name(turn, form, 0))
-            rows.append((Button(label, FlowAnswer(FLOW, step, SAME)),))
         if field.optional:
             rows.append((Button(turn.label("prereg.skip"), FlowAnswer(FLOW, step, SKIP)),))
         rows.append(self._nav(turn, step))
         turn.say(Markup("\n\n".join(lines)), tuple(rows))
+
+    def _household_offer(self, form: Preregistration, person: int, key: str) -> bool:
+        """At a family member's first household question, when the main applicant gave them all."""
+        main = form.persons[0].answers
+        return (
+            person > 0
+            and key == HOUSEHOLD_FIELDS[0]
+            and all(main.get(k) not in (None, "", []) for k in HOUSEHOLD_FIELDS)
+        )
+
+    def _undo_row(self, turn: Turn, form: Preregistration, step: str) -> list[tuple[Button, ...]]:
+        """Right after a country was taken without a tap: undo it (or add a nationality)."""
+        taken = turn.dialog.answers.get("taken")
+        if turn.dialog.answers.get("at") != step or not isinstance(taken, str):
+            return []
+        position = _position(taken)
+        if position is None or position[1] >= len(form.persons):
+            return []
+        value = form.persons[position[1]].answers.get(position[2])
+        codes = value if isinstance(value, list) else [value]
+        if not codes or not isinstance(codes[-1], str):
+            return []
+        name = country_name(codes[-1], turn.lang)
+        row = [Button(turn.label("prereg.undo", country=name), FlowAnswer(FLOW, step, UNDO))]
+        if position[2] == "nationalities" and len(codes) < MAX_NATIONALITIES:
+            row.append(Button(turn.label("prereg.nationality_more"), FlowAnswer(FLOW, step, MORE)))
+        return [tuple(row)]
 
     def _nav(self, turn: Turn, step: str) -> tuple[Button, ...]:
         buttons = []
@@ -292,7 +382,12 @@ class PreregFlow:
     def _rules(self, turn: Turn, booking: Booking) -> FieldRules:
         location = turn.ctx.locations[booking.location_id]
         served = tuple(m.id for m in turn.ctx.municipalities if m.id in location.municipalities)
-        return FieldRules(today=turn.today, appointment_day=booking.day, municipality_ids=served)
+        return FieldRules(
+            today=turn.today,
+            appointment_day=booking.day,
+            municipality_ids=served,
+            countries=turn.ctx.countries,
+        )
 
     def _offer_countries(
         self,
@@ -302,7 +397,7 @@ class PreregFlow:
         position: tuple[bool, int, str],
         text: str,
     ) -> None:
-        codes = search_countries(text[:100], turn.lang)
+        codes = search_countries(text[:100], turn.lang, aliases=turn.ctx.countries)
         step = turn.dialog.step or ""
         if not codes:
             turn.say(turn.t("prereg.country_none"))
@@ -324,7 +419,16 @@ class PreregFlow:
         answers = form.persons[person].answers
         turn.clear_tapped_keyboard = True
         answered = answers.get(key) not in (None, "", [])
-        if answered and (value == KEEP or (value == DONE and field.kind == "countries")):
+        if value in (UNDO, MORE):
+            await self._on_undo(turn, form, value)
+        elif value == HOUSEHOLD and self._household_offer(form, person, key):
+            main = form.persons[0].answers
+            for each in (*HOUSEHOLD_FIELDS, CHECK_KEY):
+                if each in main:
+                    form = form.with_answer(person, each, main[each])
+            form = await self._store(turn, form)
+            await self._next(turn, form, position)
+        elif answered and (value == KEEP or (value == DONE and field.kind == "countries")):
             await self._next(turn, form, position)
         elif value == CLEAR and field.kind == "countries":
             form = await self._store(turn, form.without_answer(person, key))
@@ -337,7 +441,10 @@ class PreregFlow:
             if main_value in (None, "", []):
                 await self._stale(turn)
                 return
-            form = await self._store(turn, form.with_answer(person, key, main_value))
+            form = form.with_answer(person, key, main_value)
+            if key in ("postcode", "house_number", "municipality") and CHECK_KEY in answers:
+                form = form.with_answer(person, CHECK_KEY, form.persons[0].answers.get(CHECK_KEY))
+            form = await self._store(turn, form)
             await self._next(turn, form, position)
         elif value.startswith("="):
             await self._stale(turn)
@@ -351,6 +458,8 @@ class PreregFlow:
         form: Preregistration,
         position: tuple[bool, int, str],
         raw: str,
+        *,
+        taken: bool = False,
     ) -> None:
         """Validates one answer; stores it and moves on, or explains and asks again."""
         _, person, key = position
@@ -368,28 +477,159 @@ class PreregFlow:
                 if code not in chosen and len(chosen) < MAX_NATIONALITIES:
                     chosen.append(code)
             form = await self._store(turn, form.with_answer(person, key, chosen))
-            turn.say(turn.t("prereg.nationality_added"))
-            self._ask(turn, booking, form, person, key)
+            await self._next(turn, form, position, taken=True)
             return
+        was_complete = form.complete
         form = await self._store(turn, form.with_answer(person, key, value))
-        await self._next(turn, form, position)
+        if form.submitted_at is not None and form.complete and not was_complete:
+            self._documents(turn, booking, form)  # a reopened field answered: all true again
+        if key in ("postcode", "house_number", "municipality"):
+            form, mismatch = await self._check_address(turn, form, person)
+            if mismatch:
+                turn.dialog = turn.dialog.advance(f"addr{person}")
+                await self.prompt(turn)
+                return
+        await self._next(turn, form, position, taken=taken)
+
+    def _documents(self, turn: Turn, booking: Booking, form: Preregistration) -> None:
+        """The personalised checklist and the calendar file, as after a booking change."""
+        turn.say(form_checklist(turn, form))
+        content = booking_calendar(
+            booking,
+            turn.ctx.locations[booking.location_id],
+            lambda step: turn.label(f"booking.steps.{step}"),
+            turn.now,
+            turn.ctx.zone,
+            reminder=turn.label("booking.calendar_alarm", reference=booking.reference),
+        )
+        label = turn.label("booking.calendar_file")
+        turn.send_document(Document(f"{booking.reference}.ics", content, label))
 
     async def _store(self, turn: Turn, form: Preregistration) -> Preregistration:
         await turn.uow.prereg.save(form, turn.now)
         return form
 
     async def _next(
-        self, turn: Turn, form: Preregistration, position: tuple[bool, int, str]
+        self,
+        turn: Turn,
+        form: Preregistration,
+        position: tuple[bool, int, str],
+        *,
+        taken: bool = False,
     ) -> None:
+        """The next unanswered question; the review when there is none or a field was reopened."""
         editing, person, key = position
         order = form.sequence()
         here = order.index((person, key)) if (person, key) in order else len(order)
-        following = order[here + 1 :]
-        if editing or not following:
-            turn.dialog = turn.dialog.advance("review")
-        else:
-            turn.dialog = turn.dialog.advance(_step(*following[0]))
+        following = [
+            (p, k) for p, k in order[here + 1 :] if form.persons[p].answers.get(k) in (None, "", [])
+        ]
+        if form.submitted_at is not None:  # a reopened form: only what is missing, then review
+            missing = set(form.missing())
+            following = [each for each in following if each in missing]
+        step = "review" if editing or not following else _step(*following[0])
+        marker: dict[str, str] = {"taken": _step(person, key), "at": step} if taken else {}
+        turn.dialog = turn.dialog.advance(step, taken=marker.get("taken"), at=marker.get("at"))
         await self.prompt(turn)
+
+    async def _on_undo(self, turn: Turn, form: Preregistration, value: str) -> None:
+        """Undo the country just taken (or add another nationality) and ask that question again."""
+        taken = _position(str(turn.dialog.answers.get("taken") or ""))
+        if taken is None or taken[1] >= len(form.persons):
+            await self._stale(turn)
+            return
+        _, person, key = taken
+        if value == UNDO:
+            current = form.persons[person].answers.get(key)
+            if isinstance(current, list) and len(current) > 1:
+                form = form.with_answer(person, key, current[:-1])
+            else:
+                form = form.without_answer(person, key)
+            await self._store(turn, form)
+        turn.dialog = turn.dialog.advance(_step(person, key), taken=None, at=None)
+        await self.prompt(turn)
+
+    async def _check_address(
+        self, turn: Turn, form: Preregistration, person: int
+    ) -> tuple[Preregistration, bool]:
+        """Postcode against municipality in the national register; True when they disagree."""
+        answers = form.persons[person].answers
+        postcode = answers.get("postcode")
+        if not isinstance(postcode, str) or not postcode:
+            return form, False
+        area = await turn.ctx.postcodes.area(postcode)
+        if area is None:
+            return await self._store(turn, form.with_answer(person, CHECK_KEY, "unchecked")), False
+        found = turn.ctx.municipality_by_cbs(area.code)
+        chosen = answers.get("municipality")
+        if chosen in (None, "") and found is not None:
+            form = form.with_answer(person, "municipality", found)
+            return await self._store(turn, form.with_answer(person, CHECK_KEY, "ok")), False
+        if chosen in (None, ""):
+            return form, True  # outside the area this location serves
+        if found == chosen:
+            return await self._store(turn, form.with_answer(person, CHECK_KEY, "ok")), False
+        if answers.get(CHECK_KEY) == "confirmed":
+            return form, False
+        return form, True
+
+    async def _ask_address(self, turn: Turn, form: Preregistration, person: int) -> None:
+        """Names the municipality the register found and asks to confirm or correct."""
+        answers = form.persons[person].answers
+        postcode = str(answers.get("postcode") or "")
+        area = await turn.ctx.postcodes.area(postcode) if postcode else None
+        if area is None:
+            turn.dialog = turn.dialog.advance("review")
+            await self.prompt(turn)
+            return
+        step = f"addr{person}"
+        found = turn.ctx.municipality_by_cbs(area.code)
+        chosen = str(answers.get("municipality") or "")
+        chosen_name = turn.ctx.municipality_name(chosen) or ""
+        rows: list[tuple[Button, ...]] = []
+        if found is not None:
+            label = turn.label("prereg.address_use", municipality=area.name)
+            rows.append((Button(label, FlowAnswer(FLOW, step, USE_FOUND)),))
+        if chosen_name:
+            label = turn.label("prereg.address_keep", municipality=chosen_name)
+        else:
+            label = turn.label("prereg.address_choose")
+        rows.append((Button(label, FlowAnswer(FLOW, step, KEEP_CHOSEN)),))
+        fix = Button(turn.label("prereg.address_fix"), FlowAnswer(FLOW, step, FIX_POSTCODE))
+        rows.append((fix,))
+        key = "prereg.address_mismatch" if chosen_name else "prereg.address_outside"
+        text = turn.t(key, postcode=postcode, found=area.name, chosen=chosen_name)
+        turn.say(text, (*rows, self._nav(turn, step)))
+
+    async def _on_address(
+        self, turn: Turn, booking: Booking, form: Preregistration, person: int, value: str
+    ) -> None:
+        turn.clear_tapped_keyboard = True
+        answers = form.persons[person].answers if person < len(form.persons) else None
+        postcode = str(answers.get("postcode") or "") if answers is not None else ""
+        area = await turn.ctx.postcodes.area(postcode) if postcode else None
+        found = turn.ctx.municipality_by_cbs(area.code) if area is not None else None
+        if answers is None:
+            await self._stale(turn)
+            return
+        if value == USE_FOUND and found is not None:
+            form = form.with_answer(person, "municipality", found)
+            form = await self._store(turn, form.with_answer(person, CHECK_KEY, "ok"))
+        elif value == KEEP_CHOSEN:
+            form = await self._store(turn, form.with_answer(person, CHECK_KEY, "confirmed"))
+            if not answers.get("municipality"):
+                turn.dialog = turn.dialog.advance(_step(person, "municipality"))
+                await self.prompt(turn)
+                return
+        elif value == FIX_POSTCODE:
+            form = await self._store(turn, form.without_answer(person, "postcode"))
+            turn.dialog = turn.dialog.advance(_step(person, "postcode", editing=True))
+            await self.prompt(turn)
+            return
+        else:
+            await self._stale(turn)
+            return
+        await self._next(turn, form, (False, person, "postcode"))
 
     def _review(self, turn: Turn, form: Preregistration) -> None:
         for index in range(len(form.persons)):
@@ -487,6 +727,11 @@ def form_checklist(turn: Turn, form: Preregistration) -> Markup:
     ]
     lines.append(f"<i>{turn.t('booking.checklist.source', url=CHECKLIST_SOURCE)}</i>")
     return Markup("\n".join(lines))
+
+
+def unchecked(form: Preregistration | None) -> bool:
+    """Whether a postcode in the form could not be checked against the register (staff see it)."""
+    return form is not None and any(p.answers.get(CHECK_KEY) == "unchecked" for p in form.persons)
 
 
 def staff_status_key(complete: bool | None) -> str:

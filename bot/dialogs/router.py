@@ -169,6 +169,8 @@ async def _command(turn: Turn) -> None:
             await leave_ticket(turn, ticket)
         elif turn.dialog.flow == HANDOFF.name:
             turn.toast = turn.label("errors.stale_button")
+        elif turn.dialog.flow == PREREG.name:
+            await PREREG.cancel(turn)
         elif turn.dialog.active:
             turn.dialog = turn.dialog.end()
             show_menu(turn, "cancel.done")

@@ -9,7 +9,7 @@ from bot.content.catalog import Markup, format_clock, format_day
 from bot.dialogs.callbacks import BookingAction, StaffMark
 from bot.dialogs.hr.notify import hire_bsn_issued
 from bot.dialogs.hr.staff import HR_STAFF_COMMANDS, hr_staff_command
-from bot.dialogs.prereg import staff_status_key
+from bot.dialogs.prereg import staff_status_key, unchecked
 from bot.dialogs.report import report_command
 from bot.dialogs.staff_gate import admit_admin, admit_staff
 from bot.dialogs.turn import Button, Keyboard, Turn
@@ -127,6 +127,11 @@ async def _agenda(turn: Turn) -> None:
     for location in turn.ctx.locations.values():
         bookings = await turn.uow.bookings.active_on(location.id, day)
         forms = await turn.uow.prereg.completeness(b.id for b in bookings)
+        marks = {
+            b.id: turn.label("staff.prereg_unchecked")
+            for b in bookings
+            if b.id in forms and unchecked(await turn.uow.prereg.get(b.id))
+        }
         lines: list[str] = [
             turn.t("staff.agenda_title", day=format_day(day, turn.lang), location=location.name)
         ]
@@ -157,7 +162,8 @@ async def _agenda(turn: Turn) -> None:
                     reference=booking.reference,
                     size=booking.party_size,
                     language=booking.language.upper(),
-                    prereg=turn.label(staff_status_key(forms.get(booking.id))),
+                    prereg=turn.label(staff_status_key(forms.get(booking.id)))
+                    + marks.get(booking.id, ""),
                 )
                 for visit, booking in rows
             )

@@ -10,11 +10,12 @@ import io
 from datetime import date
 
 from bot.content.catalog import format_clock, format_day
-from bot.dialogs.prereg import display, person_summary, staff_status_key
+from bot.dialogs.prereg import display, person_summary, staff_status_key, unchecked
 from bot.dialogs.staff_gate import admit_staff
 from bot.dialogs.turn import Document, Turn
 from bot.domain.booking import normalise_reference
 from bot.domain.dates import parse_staff_date
+from bot.domain.postcodes import CHECK_KEY
 from bot.domain.prereg_fields import PERSON_FIELDS, fields_for
 
 PREREG_COMMANDS = ("prereg", "prereg_csv")
@@ -50,6 +51,7 @@ async def send_day_csv(turn: Turn, day: date) -> None:
     writer.writerow(
         [turn.label(f"staff_prereg.columns.{c}") for c in ("reference", "time", "person", "role")]
         + [turn.label("staff_prereg.columns.complete"), *labels]
+        + [turn.label("staff_prereg.columns.address_check")]
     )
     count = 0
     for location in turn.ctx.locations.values():
@@ -74,6 +76,7 @@ async def send_day_csv(turn: Turn, day: date) -> None:
                         turn.label(f"staff_prereg.roles.{person.role}"),
                         turn.label(staff_status_key(form.complete)),
                         *(_cell(v) for v in values),
+                        _address_check(turn, person.answers.get(CHECK_KEY)),
                     ]
                 )
                 count += 1
@@ -87,6 +90,13 @@ async def send_day_csv(turn: Turn, day: date) -> None:
             turn.label("staff_prereg.csv_caption", day=format_day(day, turn.lang), count=count),
         )
     )
+
+
+def _address_check(turn: Turn, value: object) -> str:
+    """How the postcode was checked: by the register, unchecked (it was down), or user-confirmed."""
+    if value not in ("ok", "unchecked", "confirmed"):
+        return ""
+    return turn.label(f"staff_prereg.address_check.{value}")
 
 
 async def _show_one(turn: Turn, reference: str | None) -> None:
@@ -103,5 +113,7 @@ async def _show_one(turn: Turn, reference: str | None) -> None:
         return
     status = turn.label(staff_status_key(form.complete))
     turn.say(turn.t("staff_prereg.title", reference=booking.reference, status=status))
+    if unchecked(form):
+        turn.say(turn.t("staff_prereg.unchecked"))
     for index in range(len(form.persons)):
         turn.say(person_summary(turn, form, index, heading=f"{index + 1}. "))

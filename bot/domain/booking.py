@@ -74,6 +74,7 @@ class Booking:
     status: Status
     attendance: str | None = None
     bsn_issued_at: datetime | None = None
+    revision: int = 0  # seconds from booking to its last change: the .ics SEQUENCE, grows
 
     @property
     def party_size(self) -> int:

@@ -8,6 +8,7 @@ official languages (CLDR: 'Deutschland', 'España', '中国') and the British En
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -107,20 +108,55 @@ def _names() -> tuple[_Name, ...]:
     )
 
 
+@dataclass(frozen=True)
+class CountryAliases:
+    """Names CLDR lacks ('USA', 'Holland', 'Indian'), from content/country_aliases.toml."""
+
+    names: tuple[tuple[str, str, str], ...] = ()  # (normalised name, code, language)
+
+    @classmethod
+    def of(cls, by_language: Mapping[str, Mapping[str, str]]) -> CountryAliases:
+        """Checked aliases; ValueError for an unknown code or a name CLDR gives another country."""
+        cldr = _by_name(CountryAliases())
+        found: dict[str, tuple[str, str]] = {}
+        for lang, names in by_language.items():
+            for name, code in names.items():
+                text = _normalise(name)
+                if code not in _known() or not text:
+                    raise ValueError(f"country alias {name!r}: unknown code {code!r}")
+                if cldr.get(text, frozenset({code})) != {code}:
+                    raise ValueError(f"country alias {name!r} is another country's name")
+                if found.get(text, (code, lang))[0] != code:
+                    raise ValueError(f"country alias {name!r} names two countries")
+                found[text] = (code, lang)
+        return cls(tuple(sorted((text, code, lang) for text, (code, lang) in found.items())))
+
+
+NO_ALIASES = CountryAliases()
+
+
 @cache
-def _by_name() -> dict[str, frozenset[str]]:
+def _all_names(aliases: CountryAliases) -> tuple[_Name, ...]:
+    extra = tuple(
+        _Name(code, text, tuple(text.split()), lang) for text, code, lang in aliases.names
+    )
+    return _names() + extra
+
+
+@cache
+def _by_name(aliases: CountryAliases) -> dict[str, frozenset[str]]:
     found: dict[str, set[str]] = {}
-    for name in _names():
+    for name in _all_names(aliases):
         found.setdefault(name.text, set()).add(name.code)
     return {text: frozenset(codes) for text, codes in found.items()}
 
 
-def lookup_country(text: str) -> str | None:
-    """The code for a typed code ('de') or a full name in any of the searched languages."""
+def lookup_country(text: str, aliases: CountryAliases = NO_ALIASES) -> str | None:
+    """The code for a typed code ('de'), a full name or an alias ('USA', 'Indian'), else None."""
     value = text.strip()
     if len(value) == 2 and value.upper() in _known():
         return value.upper()
-    codes = _by_name().get(_normalise(value[:MAX_QUERY]), frozenset())
+    codes = _by_name(aliases).get(_normalise(value[:MAX_QUERY]), frozenset())
     return next(iter(codes)) if len(codes) == 1 else None
 
 
@@ -145,7 +181,9 @@ def _typo(name: _Name, query: str) -> float:
     return float(similarity) if similarity >= FUZZY_CUTOFF else 0.0
 
 
-def search_countries(query: str, lang: Language, limit: int = 6) -> list[str]:
+def search_countries(
+    query: str, lang: Language, limit: int = 6, aliases: CountryAliases = NO_ALIASES
+) -> list[str]:
     """Country codes matching what the user typed, best first; typo matches only as a fallback."""
     wanted = _normalise(query[:MAX_QUERY])
     if not wanted or limit <= 0:
@@ -157,7 +195,7 @@ def search_countries(query: str, lang: Language, limit: int = 6) -> list[str]:
     preference = {lang: 2.0, "own": 0.0}
     scorers = [_direct] if len(wanted) < 3 else [_direct, _typo]
     for scorer in scorers:
-        for name in _names():
+        for name in _all_names(aliases):
             score = scorer(name, wanted)
             if score > 0:
                 score += preference.get(name.lang, 1.0)

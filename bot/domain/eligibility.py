@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -179,10 +180,9 @@ class SalaryTable:
 
 
 def parse_salary(text: str) -> Decimal | None:
-    """Reads '5942', '€ 5.942', '5,942.50' or '5942,50' as euros; None if it is not an amount."""
-    cleaned = (
-        text.strip().replace("€", "").replace("EUR", "").replace(" ", "").replace("\u00a0", "")
-    )
+    """Reads '5942', '€ 5.942', '5,942.50', '5942,50', '5.500 euro' or '5500,-' as euros."""
+    cleaned = re.sub(r"(?i)€|eur(?:os?)?|\s", "", text.strip()[:40])
+    cleaned = cleaned.removesuffix(",-").removesuffix(".-")
     if not cleaned or len(cleaned) > 15 or not all(c.isdigit() or c in ".," for c in cleaned):
         return None
     if "," in cleaned and "." in cleaned:

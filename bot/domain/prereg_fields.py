@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from bot.domain.countries import lookup_country
+from bot.domain.countries import NO_ALIASES, CountryAliases, lookup_country
 from bot.domain.validators import (
     MAX_INPUT,
     Invalid,
@@ -85,6 +85,7 @@ PERSON_FIELDS: tuple[Field, ...] = (
     Field("v_number", "vnumber", optional=True, max_length=10),
 )
 FIELDS: dict[str, Field] = {field.key: field for field in PERSON_FIELDS}
+HOUSEHOLD_FIELDS: tuple[str, ...] = tuple(field.key for field in PERSON_FIELDS if field.household)
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,7 @@ class FieldRules:
     today: date
     appointment_day: date | None
     municipality_ids: tuple[str, ...]
+    countries: CountryAliases = NO_ALIASES
 
 
 def fields_for(role: str) -> tuple[Field, ...]:
@@ -153,15 +155,14 @@ def _parse_choice(field: Field, text: str, rules: FieldRules) -> str:
     raise Invalid("choice_unknown")
 
 
-def _parse_country(text: str) -> str:
-    code = lookup_country(text)
+def _parse_country(text: str, rules: FieldRules) -> str:
+    code = lookup_country(text, rules.countries)
     if code is None:
         raise Invalid("country_unknown")
     return code
 
 
 _SIMPLE: dict[str, Callable[[str], str]] = {
-    "country": _parse_country,
     "postcode": check_postcode,
     "house_number": check_house_number,
     "email": check_email,
@@ -184,8 +185,10 @@ def parse_answer(field: Field, text: str, rules: FieldRules) -> str | list[str]:
         value = _parse_choice(field, text, rules)
     elif field.kind == "date":
         value = _parse_date(field, text, rules)
+    elif field.kind == "country":
+        value = _parse_country(text, rules)
     elif field.kind == "countries":
-        return [_parse_country(text)]
+        return [_parse_country(text, rules)]
     else:
         value = _SIMPLE[field.kind](text)
     if len(value) > field.max_length:

@@ -185,7 +185,7 @@ def check_text(text: str, *, max_length: int = 100) -> str:
             raise Invalid("text_chars")
     if _INVISIBLE_MARKS.search(value):
         raise Invalid("text_chars")
-    if not any(unicodedata.category(c)[0] in "LN" for c in value):
+    if not any(unicodedata.category(c)[0] == "L" for c in value):
         raise Invalid("text_letters")
     return value
 
@@ -246,15 +246,17 @@ def check_phone(text: str, default_region: str = "NL") -> str:
 
 # --- Dutch address --------------------------------------------------------------------------
 
-_POSTCODE = re.compile(r"([1-9]\d{3})\s*([a-z]{2})", re.ASCII | re.IGNORECASE)
+_POSTCODE = re.compile(r"(\d{4})\s*([a-z]{2})", re.ASCII | re.IGNORECASE)
 _NO_POSTCODE_LETTERS = frozenset({"SA", "SD", "SS"})
 
 
 def check_postcode(text: str) -> str:
     """A Dutch postcode written the standard way: '6211 DW'."""
     match = _POSTCODE.fullmatch(text.strip()) if len(text) <= 40 else None
-    if match is None or match[2].upper() in _NO_POSTCODE_LETTERS:
+    if match is None:
         raise Invalid("postcode_format")
+    if match[1].startswith("0") or match[2].upper() in _NO_POSTCODE_LETTERS:
+        raise Invalid("postcode_impossible")
     return f"{match[1]} {match[2].upper()}"
 
 

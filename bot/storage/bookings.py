@@ -57,6 +57,7 @@ def _booking(row: BookingRow) -> Booking:
         status=cast(Status, row.status),
         attendance=row.attendance,
         bsn_issued_at=row.bsn_issued_at,
+        revision=max(0, int((row.updated_at - row.created_at).total_seconds())),
     )
 
 

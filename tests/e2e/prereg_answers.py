@@ -6,13 +6,15 @@ from datetime import date
 
 from bot.content.catalog import Catalog
 from bot.domain.countries import country_name
-from bot.domain.prereg_fields import fields_for
+from bot.domain.prereg_fields import FIELDS, HOUSEHOLD_FIELDS, fields_for
 from tests.conftest import CONTENT
 
 CATALOG = Catalog.load(CONTENT)
 ZOE = "Zoë Ingrid Ødegaard"
 
-# What each person answers: typed text, a tapped choice, a country searched by typing, or "same".
+# What each person answers: typed text, a tapped choice, or a country typed by its name (taken at
+# once). The municipality comes from the eligibility check; family members take the household
+# details with one tap at the postcode.
 MAIN = {
     "surname": ("type", "Ødegaard"),
     "given_names": ("type", "Zoë Ingrid"),
@@ -25,7 +27,7 @@ MAIN = {
     "document_type": ("choice", "passport"),
     "document_number": ("type", "XK9912345"),
     "document_expiry": ("type", "2031-01-01"),
-    "postcode": ("type", "6211 dw"),
+    "postcode": ("type", "6211 dw 10a"),  # the house number comes along
     "house_number": ("type", "10a"),
     "municipality": ("tap", "Maastricht"),
     "housing": ("choice", "rental"),
@@ -72,8 +74,10 @@ def shell_lines(lang: str, today: date) -> list[str]:
     for index, (role, answers) in enumerate(FAMILY):
         for field in fields_for(role):
             how, value = answers[field.key]
+            if not asked(index, field.key):
+                continue
             if index > 0 and field.household:
-                lines.append(label("prereg.same_as", name=ZOE))
+                lines.append(label("prereg.same_household", name=ZOE))
             elif how in ("type", "tap"):
                 lines.append(value)
             elif how == "today":
@@ -83,9 +87,14 @@ def shell_lines(lang: str, today: date) -> list[str]:
             elif how == "skip":
                 lines.append(label("prereg.skip"))
             else:
-                name = country_name(value, lang)  # type: ignore[arg-type]
-                lines += [name[:5], name]
-                if how == "countries":
-                    lines.append(label("prereg.nationality_done"))
+                lines.append(country_name(value, lang))  # type: ignore[arg-type]
     lines.append(label("prereg.submit"))
     return lines
+
+
+def asked(person: int, key: str) -> bool:
+    """Whether the form asks it: not the checked municipality nor the house number typed with the
+    postcode; a family member's household details take one tap."""
+    if person == 0:
+        return key not in ("municipality", "house_number")
+    return not FIELDS[key].household or key == HOUSEHOLD_FIELDS[0]

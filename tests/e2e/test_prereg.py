@@ -19,7 +19,7 @@ from bot.storage.unit_of_work import SqlUnitOfWork
 from fakebotapi import FakeBotApi
 from tests.e2e.conftest import Chat, bot_settings
 from tests.e2e.db_checks import audit_trail, capacity_in_use, tables_with_rows
-from tests.e2e.prereg_answers import FAMILY, MAIN, ZOE
+from tests.e2e.prereg_answers import FAMILY, MAIN, ZOE, asked
 from tests.e2e.stored import active_booking
 from tests.e2e.test_booking import become_eligible, book_first_free, t
 
@@ -30,10 +30,14 @@ Lang = Literal["en", "nl"]
 NOW_E2E = datetime.now(UTC)
 
 
+INPUTS = {"count": 0}  # every message typed or button tapped while answering the form
+
+
 async def answer(chat: Chat, lang: Lang, key: str, how: str, value: str, person: int) -> None:
-    """Gives one answer the way a person would: typing, tapping or searching a country."""
+    """Gives one answer the way a person would: typing, tapping or typing a country's name."""
+    INPUTS["count"] += 1
     if person > 0 and FIELDS[key].household:
-        await chat.tap(t(lang, "prereg.same_as", name=ZOE))
+        await chat.tap(t(lang, "prereg.same_household", name=ZOE))
     elif how == "type":
         await chat.send(value)
     elif how == "today":
@@ -45,11 +49,7 @@ async def answer(chat: Chat, lang: Lang, key: str, how: str, value: str, person:
     elif how == "skip":
         await chat.tap(t(lang, "prereg.skip"))
     elif how in ("country", "countries"):
-        name = country_name(value, lang)
-        await chat.send(name[:5])
-        await chat.tap(name)
-        if how == "countries":
-            await chat.tap(t(lang, "prereg.nationality_done"))
+        await chat.send(country_name(value, lang))  # an exact name is taken without a tap
 
 
 def shown(lang: Lang, key: str, **params: object) -> str:
@@ -62,7 +62,9 @@ def question(lang: Lang, key: str) -> str:
 
 
 async def start_bot(fake: FakeBotApi, database_url: str) -> Runtime:
-    settings = bot_settings(fake, database_url, staff_chat_id=STAFF_CHAT, admin_user_ids=(ADMIN,))
+    settings = bot_settings(
+        fake, database_url, staff_chat_id=STAFF_CHAT, admin_user_ids=(ADMIN,), pdok_url=""
+    )
     return build_runtime(settings)
 
 
@@ -78,6 +80,7 @@ async def test_a_family_of_three_pre_registers_with_corrections_and_a_restart(
         await chat.tap(t(lang, "eligibility.book"))
         await chat.tap("1")  # one child: a family of three
         await book_first_free(chat, lang)
+        INPUTS["count"] = 2  # the Pre-register button and the consent
         [consent] = await chat.tap(t(lang, "prereg.button_start"))
         assert shown(lang, "prereg.consent", days=30)[:60] in consent.content
         async with SqlUnitOfWork(runtime.database) as uow:  # nothing before consent
@@ -121,8 +124,10 @@ async def test_a_family_of_three_pre_registers_with_corrections_and_a_restart(
         await chat.tap(t(lang, "prereg.button_continue"))
         assert question(lang, "postcode") in chat.last.content
         for key in main_fields[main_fields.index("postcode") :]:
+            if not asked(0, key):
+                continue
             assert question(lang, key) in chat.last.content, (key, chat.last.content)
-            if key == "municipality":  # a forged choice outside the served area is refused
+            if key == "housing":  # a forged municipality outside the served area is refused
                 venlo = FlowAnswer("prereg", "0.municipality", "venlo").pack()
                 tap = await fake.forge_tap(chat.user, chat.last, venlo)
                 await fake.wait_for_callback_answer(tap, timeout=20)
@@ -130,11 +135,13 @@ async def test_a_family_of_three_pre_registers_with_corrections_and_a_restart(
                 assert question(lang, key) in chat.last.content
                 async with SqlUnitOfWork(runtime.database) as uow:
                     form = await uow.prereg.get(await _booking_id(runtime, chat.user.id))
-                assert form is not None and "municipality" not in form.persons[0].answers
+                assert form is not None and form.persons[0].answers["municipality"] == "maastricht"
             await answer(chat, lang, key, *MAIN[key], 0)
 
         for index, (role, answers) in enumerate(FAMILY[1:], start=1):
             for field in fields_for(role):
+                if not asked(index, field.key):
+                    continue
                 assert question(lang, field.key) in chat.last.content, (role, field.key)
                 await answer(chat, lang, field.key, *answers[field.key], index)
 
@@ -149,6 +156,9 @@ async def test_a_family_of_three_pre_registers_with_corrections_and_a_restart(
         assert t(lang, "prereg.submit") in chat.last.buttons()
         assert "PB000111" in chat.transcript()
         replies = await chat.tap(t(lang, "prereg.submit"))
+        INPUTS["count"] += 1  # corrections, the question and the detours above are not counted
+        # Issue 15: 70 inputs before (83 as first tried); the aim is 40.
+        assert INPUTS["count"] <= 48, INPUTS["count"]
         assert replies[0].content == shown(lang, "prereg.submitted")
         assert shown(lang, "prereg.checklist_title") in replies[1].content
 
@@ -168,6 +178,7 @@ async def test_a_family_of_three_pre_registers_with_corrections_and_a_restart(
         await fake.send_text(admin, f"/agenda {booked_day.isoformat()}", chat=group)
         agenda = await fake.wait_for_bot_message(group)
         assert t(lang, "staff.prereg_done") in agenda.content
+        assert t(lang, "staff.prereg_unchecked") in agenda.content  # PDOK is not reachable here
         await fake.send_text(admin, f"/prereg_csv {booked_day.isoformat()}", chat=group)
         sent = await fake.wait_for_bot_message(group, predicate=lambda m: m.document is not None)
         assert sent.document is not None

@@ -195,6 +195,8 @@ def test_free_text_allows_digits_and_punctuation_but_no_control_characters() -> 
     assert invalid_key(check_text, "Par\u200bis") == "text_chars"
     assert invalid_key(check_text, "Par\u2028is") == "text_chars"
     assert invalid_key(check_text, "-- ..") == "text_letters"
+    assert invalid_key(check_text, "03.05.1985") == "text_letters"
+    assert invalid_key(check_text, "1234") == "text_letters"
     assert invalid_key(check_text, "x" * 101) == "too_long"
     assert invalid_key(check_text, "") == "empty"
 
@@ -281,11 +283,14 @@ def test_postcodes_are_written_the_standard_way(text: str, expected: str) -> Non
     assert check_postcode(text) == expected
 
 
-@pytest.mark.parametrize(
-    "text", ["0211 DW", "621 DW", "62111 DW", "6211 D", "6211 SS", "6211 SA", "6211 sd", "6211 ÄB"]
-)
-def test_impossible_postcodes_are_refused(text: str) -> None:
+@pytest.mark.parametrize("text", ["621 DW", "62111 DW", "6211 D", "6211 ÄB", "6211-DW1", "DW 6211"])
+def test_malformed_postcodes_are_refused(text: str) -> None:
     assert invalid_key(check_postcode, text) == "postcode_format"
+
+
+@pytest.mark.parametrize("text", ["0000 AA", "0211 DW", "6211 SS", "6211 SA", "6211 sd"])
+def test_well_formed_but_impossible_postcodes_get_their_own_message(text: str) -> None:
+    assert invalid_key(check_postcode, text) == "postcode_impossible"
 
 
 @pytest.mark.parametrize(

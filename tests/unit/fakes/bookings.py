@@ -48,6 +48,7 @@ def booking_of(record: BookingRecord) -> Booking:
         status=cast(Status, record.status),
         attendance=record.attendance,
         bsn_issued_at=record.bsn_issued_at,
+        revision=max(0, int((record.updated_at - record.created_at).total_seconds())),
     )
 
 
