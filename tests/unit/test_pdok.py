@@ -27,8 +27,14 @@ def register(query: dict[str, list[str]]) -> tuple[int, bytes, float]:
 async def fake_pdok(reply: Reply) -> AsyncIterator[tuple[str, list[dict[str, list[str]]]]]:
     """A tiny HTTP server on 127.0.0.1 answering GET /free like the Locatieserver."""
     asked: list[dict[str, list[str]]] = []
+    open_writers: set[asyncio.StreamWriter] = set()
+    handlers: set[asyncio.Task[None]] = set()
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        open_writers.add(writer)
+        task = asyncio.current_task()
+        if task is not None:
+            handlers.add(task)  # type: ignore[arg-type]
         request = (await reader.readline()).decode()
         while (await reader.readline()) not in (b"\r\n", b""):
             pass
@@ -42,7 +48,9 @@ async def fake_pdok(reply: Reply) -> AsyncIterator[tuple[str, list[dict[str, lis
         try:
             await writer.drain()
         finally:
+            open_writers.discard(writer)
             writer.close()
+            await writer.wait_closed()
 
     server = await asyncio.start_server(handle, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
@@ -50,6 +58,12 @@ async def fake_pdok(reply: Reply) -> AsyncIterator[tuple[str, list[dict[str, lis
         yield f"http://127.0.0.1:{port}/bzk/locatieserver/search/v3_1", asked
     finally:
         server.close()
+        for handler in handlers:  # a slow reply the client gave up on is still sleeping
+            handler.cancel()
+        await asyncio.gather(*handlers, return_exceptions=True)
+        for writer in open_writers:
+            writer.close()
+        await server.wait_closed()
 
 
 async def test_a_postcode_is_placed_in_its_municipality_and_cached() -> None:
