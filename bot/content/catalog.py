@@ -6,14 +6,16 @@ import html
 import string
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
+from types import MappingProxyType
 
 from babel.dates import format_date, format_datetime, format_time
 from babel.numbers import format_currency
 
+from bot.content.promise import text_values
 from bot.domain.language import LANGUAGES, Language
 
 LOCALES: dict[Language, str] = {"nl": "nl_NL", "en": "en_GB"}
@@ -60,6 +62,8 @@ class Catalog:
     """All texts of both languages; the one place that turns keys into words."""
 
     texts: Mapping[Language, Mapping[str, str]]
+    # Content values such as {bsn_days} that texts name without their caller passing them.
+    values: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     @classmethod
     def load(cls, content_dir: Path) -> Catalog:
@@ -71,17 +75,17 @@ class Catalog:
                 prefix = "" if path.stem == "messages" else path.stem + "."
                 with path.open("rb") as fh:
                     texts[lang].update(_flatten(tomllib.load(fh), prefix))
-        return cls(texts)
+        return cls(texts, MappingProxyType(text_values(content_dir)))
 
     def text(self, lang: Language, key: str, **params: object) -> Markup:
         """The text for key in lang, with every parameter HTML-escaped."""
         template = self.texts[lang][key]
-        safe = {name: escape(value) for name, value in params.items()}
+        safe = {name: escape(value) for name, value in {**self.values, **params}.items()}
         return Markup(template.format_map(safe))
 
     def plain(self, lang: Language, key: str, **params: object) -> str:
         """The text for key without escaping (button labels, command descriptions)."""
-        return self.texts[lang][key].format_map(params)
+        return self.texts[lang][key].format_map({**self.values, **params})
 
     def keys(self, lang: Language) -> frozenset[str]:
         """Every key of a language, for the parity test."""

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import datetime
+import re
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 
+from bot.content.promise import fill, text_values
 from bot.domain.faq import FaqEntry
 
 FAQ_LANGUAGES = ("nl", "en")
 _FENCE = "+++"
 _REQUIRED = ("id", "topic", "title", "questions", "sources", "checked")
+_PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 
 
 def _split(path: Path) -> tuple[str, str]:
@@ -43,8 +47,8 @@ def _text(path: Path, data: dict[str, object], key: str) -> str:
     return value.strip()
 
 
-def load_entry(path: Path, lang: str) -> FaqEntry:
-    """Parses and validates one entry file."""
+def load_entry(path: Path, lang: str, values: Mapping[str, str] | None = None) -> FaqEntry:
+    """Parses and validates one entry file, filling in content values such as {bsn_days}."""
     front, body = _split(path)
     try:
         data = tomllib.loads(front)
@@ -67,13 +71,18 @@ def load_entry(path: Path, lang: str) -> FaqEntry:
         raise ValueError(f"{path}: checked must be a date such as 2026-11-28")
     if not body:
         raise ValueError(f"{path}: the answer is empty")
+    answer = fill(body, values or {})
+    title = fill(_text(path, data, "title"), values or {})
+    unfilled = _PLACEHOLDER.findall(title + answer)
+    if unfilled:
+        raise ValueError(f"{path}: no value for {', '.join(sorted(set(unfilled)))}")
     return FaqEntry(
         id=entry_id,
         lang=lang,
         topic=_text(path, data, "topic"),
-        title=_text(path, data, "title"),
+        title=title,
         questions=_strings(path, data, "questions"),
-        answer=body,
+        answer=answer,
         sources=sources,
         checked=checked,
     )
@@ -82,9 +91,10 @@ def load_entry(path: Path, lang: str) -> FaqEntry:
 def load_faq(content_dir: Path) -> list[FaqEntry]:
     """All entries of both languages, Dutch first, files in name order."""
     entries: list[FaqEntry] = []
+    values = text_values(content_dir)
     for lang in FAQ_LANGUAGES:
         folder = content_dir / lang / "faq"
         if not folder.is_dir():
             raise ValueError(f"{folder}: FAQ folder is missing")
-        entries.extend(load_entry(path, lang) for path in sorted(folder.glob("*.md")))
+        entries.extend(load_entry(path, lang, values) for path in sorted(folder.glob("*.md")))
     return entries

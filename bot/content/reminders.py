@@ -20,7 +20,7 @@ _SECTIONS: dict[str, tuple[str, ...]] = {
         "bsn_expected_delay_minutes",
         "bsn_next_steps_delay_minutes",
     ),
-    "bsn": ("working_days", "due_time", "staff_overdue_time"),
+    "bsn": ("working_days", "promise_source", "promise_checked", "due_time", "staff_overdue_time"),
     "insurance": ("months", "warning_days", "reminder_time"),
     "quiet_hours": ("start", "end"),
     "staff": ("digest_time",),

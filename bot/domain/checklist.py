@@ -2,10 +2,12 @@
 
 The rules follow the municipality's list for a first registration in the BRP
 (../shared/domain/facts.md section 3, source SDG-MST): valid ID; proof of housing; a birth
-certificate when born outside the Netherlands, legalised or with an apostille and with a sworn
-translation when not in Dutch, English, German or French; for non-EU nationals the IND proof of
-lawful residence; deregistration from Aruba, Curaçao, Sint Maarten or the BES islands; marriage,
-partnership, divorce or death certificates and children's birth certificates where they apply.
+certificate when born outside the Netherlands, legalised or with an apostille unless it is a public
+document of an EU member state, and with a sworn translation when not in Dutch, English, German or
+French (the bot states that condition instead of guessing the certificate's language); for
+nationals outside the EU, the EEA and Switzerland the IND proof of lawful residence; deregistration
+from Aruba, Curaçao, Sint Maarten or the BES islands; marriage, partnership, divorce or death
+certificates and children's birth certificates where they apply.
 """
 
 from __future__ import annotations
@@ -13,20 +15,25 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from babel.languages import get_official_languages
-
 from bot.domain.booking import PartyMember
 from bot.domain.countries import country_name
 from bot.domain.language import Language
 
-SOURCE = "https://sdg.rijksoverheid.nl/"  # where the documents for the BRP registration are listed
+# Where the documents for the first registration are listed (the municipality's own page).
+SOURCE = "https://www.gemeentemaastricht.nl/en/moving-and-housing/first-registration-netherlands"
 
-# The 27 member states of the European Union (europa.eu, "EU countries").
+# The 27 member states of the European Union (europa.eu, "EU countries"). Their civil-status
+# documents need no apostille or legalisation since 16 February 2019 (Regulation (EU) 2016/1191;
+# netherlandsandyou.nl, "Simpler procedure for use of public EU documents", checked 6 Dec 2026).
 EU = frozenset(
     "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK".split()  # noqa: SIM905
 )
-# Documents in these languages need no translation (facts.md section 3).
-ACCEPTED_LANGUAGES = frozenset({"nl", "en", "de", "fr"})
+# The EEA states outside the EU (europa.eu, "European Economic Area").
+EEA_OUTSIDE_EU = frozenset({"IS", "LI", "NO"})
+# Citizens of these need no residence permit, so they bring no IND letter: "Do you have Swiss or
+# European Union or European Economic Area citizenship? If so, you do not need a residence permit"
+# (gemeentemaastricht.nl/en/moving-and-housing/moving-maastricht-abroad, checked 6 Dec 2026).
+NO_RESIDENCE_PERMIT = EU | EEA_OUTSIDE_EU | {"CH"}
 # Arriving from these, a person brings proof of deregistration there (facts.md section 3).
 DEREGISTER_FROM = ("AW", "CW", "SX", "BQ")
 HOUSING_ITEMS = {
@@ -75,11 +82,6 @@ def _country(code: str, lang: Language) -> str:
         return code
 
 
-def needs_translation(birth_country: str) -> bool:
-    """Whether none of the country's official languages (de facto too) is NL, EN, DE or FR."""
-    return not ACCEPTED_LANGUAGES & set(get_official_languages(birth_country, de_facto=True))
-
-
 def _name(answers: Mapping[str, object], index: int, names: Sequence[str] | None) -> str:
     """The name the flow shows for this person, else the names given, else '#2'."""
     if names is not None and index < len(names) and names[index]:
@@ -95,7 +97,7 @@ def _identity(answers: Mapping[str, object], name: str) -> list[ChecklistItem]:
     nationalities = _codes(answers, "nationalities")
     if not nationalities:
         items.append(ChecklistItem("ind_document_unless_eu", {"name": name}))
-    elif not EU.intersection(nationalities):
+    elif not NO_RESIDENCE_PERMIT.intersection(nationalities):
         items.append(ChecklistItem("ind_document", {"name": name}))
     return items
 
@@ -109,10 +111,13 @@ def _birth(
     if born == "NL":
         return [ChecklistItem("birth_certificate_nl", {"name": name})] if role == "child" else []
     params = {"name": name, "country": _country(born, lang)}
-    items = [ChecklistItem("birth_certificate", params)]
-    if needs_translation(born):
-        items.append(ChecklistItem("birth_certificate_translation", {"name": name}))
-    return items
+    key = "birth_certificate_eu" if born in EU else "birth_certificate"
+    # A certificate's language cannot be told from the country (India issues them in many), so
+    # the translation item states the condition rather than guessing.
+    return [
+        ChecklistItem(key, params),
+        ChecklistItem("birth_certificate_translation", {"name": name}),
+    ]
 
 
 def _civil_status(

@@ -104,7 +104,9 @@ async def test_the_whole_bsn_timeline(
     await fake.wait_until_idle()
     expected = fake.chat_messages(user.user)[-1]
     assert ("is expected by" if lang == "en" else "wordt verwacht uiterlijk") in expected.content
-    due_day = timed_bot.ctx.working_days["maastricht"].add(day, 3)
+    due_day = timed_bot.ctx.working_days["maastricht"].add(
+        day, timed_bot.ctx.reminders.bsn_working_days
+    )
 
     # On the due date, unmarked: the newcomer hears staff were alerted; staff get the alert.
     await advance_to(timed_bot, clock, fake, local(due_day, 9, 0))

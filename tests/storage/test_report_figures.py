@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -265,8 +265,12 @@ async def seed(database: Database) -> None:
 
 
 async def figures_for(database: Database, ctx: AppContext, location: str | None) -> Figures:
+    # The hand-counted outcomes are written for a promise of 3 working days (promised_by).
+    three_days = replace(ctx, reminders=replace(ctx.reminders, bsn_working_days=3))
     async with SqlUnitOfWork(database) as uow:
-        return await collect(uow.reports, ctx, Scope(DECEMBER, location), NOW.astimezone(UTC))
+        return await collect(
+            uow.reports, three_days, Scope(DECEMBER, location), NOW.astimezone(UTC)
+        )
 
 
 def in_scope(location: str | None) -> list[Visit]:

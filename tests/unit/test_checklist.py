@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.content.catalog import Catalog, placeholders
-from bot.domain.checklist import ChecklistItem, needs_translation, prereg_checklist
+from bot.domain.checklist import EU, NO_RESIDENCE_PERMIT, ChecklistItem, prereg_checklist
 from tests.conftest import CONTENT
 
 Person = tuple[str, Mapping[str, object]]
@@ -55,7 +55,8 @@ def test_family_of_three() -> None:
         "ind_document",
         "id_passport",
         "ind_document",
-        "birth_certificate",  # Priya, India: English is an official language, no translation
+        "birth_certificate",  # Priya, India
+        "birth_certificate_translation",  # stated as a condition: the language is not guessed
         "birth_certificate",  # Kenji, Japan
         "birth_certificate_translation",
         "birth_certificate_nl",  # Aiko, born in the Netherlands
@@ -67,7 +68,10 @@ def test_family_of_three() -> None:
         {"name": "Priya Sharma", "country": "India"},
         {"name": "Kenji Sato", "country": "Japan"},
     ]
-    assert find(items, "birth_certificate_translation") == [{"name": "Kenji Sato"}]
+    assert find(items, "birth_certificate_translation") == [
+        {"name": "Priya Sharma"},
+        {"name": "Kenji Sato"},
+    ]
     assert find(items, "birth_certificate_nl") == [{"name": "Aiko Sato"}]
 
 
@@ -75,16 +79,54 @@ def test_country_names_are_in_the_users_language() -> None:
     items = prereg_checklist([("main", KENJI)], "nl")
     assert find(items, "birth_certificate") == [{"name": "Kenji Sato", "country": "Japan"}]
     german = {**KENJI, "birth_country": "DE"}
-    assert find(prereg_checklist([("main", german)], "nl"), "birth_certificate") == [
+    assert find(prereg_checklist([("main", german)], "nl"), "birth_certificate_eu") == [
         {"name": "Kenji Sato", "country": "Duitsland"}
     ]
 
 
-def test_translation_depends_on_the_official_languages_of_the_birth_country() -> None:
-    for accepted in ("IN", "US", "BE", "CH", "MA", "CM", "AT", "SR", "CW", "NG"):
-        assert not needs_translation(accepted), accepted
-    for other in ("JP", "CN", "RU", "BR", "TR", "ES", "IT", "PL", "EG", "UA"):
-        assert needs_translation(other), other
+def test_the_translation_note_is_a_condition_for_every_certificate_from_abroad() -> None:
+    # India, Pakistan and Morocco issue certificates in languages other than their official
+    # English or French, so the bot never guesses from the country and always states the rule.
+    for born in ("IN", "PK", "MA", "JP", "US", "DE", "BE", "CH", "ZZ"):
+        person = {**KENJI, "birth_country": born}
+        assert find(
+            prereg_checklist([("main", person)], "en"), "birth_certificate_translation"
+        ) == [{"name": "Kenji Sato"}], born
+    dutch_born = {**KENJI, "birth_country": "NL"}
+    assert "birth_certificate_translation" not in keys(
+        prereg_checklist([("main", dutch_born)], "en")
+    )
+
+
+def test_certificates_from_eu_countries_need_no_apostille() -> None:
+    for born, key in (("DE", "birth_certificate_eu"), ("PL", "birth_certificate_eu")):
+        person = {**KENJI, "birth_country": born}
+        assert key in keys(prereg_checklist([("main", person)], "en")), born
+    # The regulation covers documents of EU member states only, not the EEA or Switzerland.
+    for born in ("NO", "CH", "GB", "IN"):
+        person = {**KENJI, "birth_country": born}
+        assert "birth_certificate" in keys(prereg_checklist([("main", person)], "en")), born
+    text = Catalog.load(CONTENT).plain(
+        "en", "checklist.birth_certificate_eu", name="A", country="B"
+    )
+    assert "no apostille" in text and "multilingual standard form" in text
+
+
+def test_the_permit_free_nationalities_are_the_eu_the_eea_and_switzerland() -> None:
+    assert len(EU) == 27
+    assert {"IS", "LI", "NO", "CH"} == NO_RESIDENCE_PERMIT - EU
+    assert "GB" not in NO_RESIDENCE_PERMIT  # the United Kingdom left the EU
+
+
+def test_eea_and_swiss_citizens_need_no_ind_document() -> None:
+    for nationality in ("NO", "IS", "LI", "CH"):
+        person = {**KENJI, "nationalities": [nationality]}
+        assert "ind_document" not in keys(prereg_checklist([("main", person)], "en")), nationality
+    for nationality in ("GB", "TR", "US"):
+        person = {**KENJI, "nationalities": [nationality]}
+        assert "ind_document" in keys(prereg_checklist([("main", person)], "en")), nationality
+    text = Catalog.load(CONTENT).plain("en", "checklist.ind_document_unless_eu", name="A")
+    assert "EU, the EEA or Switzerland" in text
 
 
 def test_eu_citizens_need_no_ind_document() -> None:
@@ -186,6 +228,7 @@ def test_every_item_has_a_text_with_matching_placeholders() -> None:
         [("main", {**KENJI, "civil_status": "widowed", "housing": "owner"})],
         [("main", {**KENJI, "civil_status": "registered_partnership"})],
         [("main", {**KENJI, "housing": "main_occupant", "document_type": "id_card"})],
+        [("main", {**KENJI, "birth_country": "FR", "nationalities": ["FR"]})],
     ]
     seen: set[str] = set()
     for persons in everyone:
