@@ -409,3 +409,20 @@ async def test_after_commit_jobs_run_once_the_turn_is_stored(ctx: AppContext) ->
 
 async def _note(into: list[int], value: int = 1) -> None:
     into.append(value)
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+async def test_my_data_reads_in_the_users_language_and_local_time(bot: Bot, lang: Language) -> None:
+    chat = Chat(bot, 9101, lang)
+    booking = await book(chat)
+    outcome = await chat.command("mydata")
+    [outline] = [text for text in chat.texts(outcome) if "<pre>" in text]
+    assert chat.label("privacy.labels.bookings") + ":" in outline
+    assert chat.label("privacy.labels.reference") + f": {booking.reference}" in outline
+    assert format_day(booking.day, lang) in outline, "the day is written out, not ISO"
+    start = booking.visits[0].start.astimezone(bot.ctx.zone)
+    assert f"{start:%H:%M}" in outline, "times are local, not UTC"
+    assert booking.day.isoformat() not in outline
+    assert "scheduled_reminders" not in outline and "telegram_user_id" not in outline
+    files = [reply.document for reply in outcome.replies if reply.document is not None]
+    assert files and b'"scheduled_reminders"' in files[0].content, "the JSON keeps its keys"
