@@ -205,10 +205,18 @@ class PreregFlow:
                 await self._apply(turn, booking, form, position, code, taken=True)
             return True
         both = _POSTCODE_AND_NUMBER.fullmatch(text) if field.key == "postcode" else None
-        if both is not None:
+        if both is not None and self._valid(turn, booking, "postcode", both[1]):
             form = await self._house_number(turn, booking, form, position[1], both[2])
             text = both[1]
         await self._apply(turn, booking, form, position, text)
+        return True
+
+    def _valid(self, turn: Turn, booking: Booking, key: str, raw: str) -> bool:
+        """Whether an answer passes its field's checks (nothing is stored)."""
+        try:
+            parse_answer(FIELDS[key], raw, self._rules(turn, booking))
+        except Invalid:
+            return False
         return True
 
     async def _house_number(

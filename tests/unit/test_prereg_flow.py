@@ -263,3 +263,14 @@ async def test_the_calendar_file_has_a_timezone_the_local_hour_a_sequence_and_an
     cancelled = Calendar.from_ical(booking_calendar(gone, location, title, NOW, ctx.zone))
     assert cancelled["method"] == "CANCEL"
     assert all(e["status"] == "CANCELLED" for e in cancelled.walk("VEVENT"))
+
+
+async def test_an_impossible_postcode_with_a_house_number_stores_neither(ctx: AppContext) -> None:
+    chat = Chat(Bot(replace(ctx, postcodes=FakeRegister())), 7109, "en")
+    await start_form(chat)
+    await answer_until_postcode(chat)
+    before = (await form_of(chat)).persons[0].answers
+    await chat.send("0000 AA 1")  # found by the hostile-input property test
+    after = (await form_of(chat)).persons[0].answers
+    assert after == before, "a refused postcode takes its house number with it"
+    assert chat.t("prereg_fields.postcode.question") in chat.texts()[-1]
