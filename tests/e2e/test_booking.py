@@ -29,7 +29,7 @@ async def become_eligible(chat: Chat, lang: str, family: str = "partner_children
     """Walks the eligibility check to the one-stop outcome."""
     await chat.send("/start")
     await chat.tap(t(lang, "menu.eligibility"))
-    for key in ["route.hsm", "yes_no.yes"]:
+    for key in ["nationality.other", "route.hsm", "yes_no.yes"]:
         await chat.tap(t(lang, f"eligibility.options.{key}"))
     await chat.tap("Maastricht")
     for key in ["yes_no.no", "sponsor.yes", f"family.{family}"]:
