@@ -27,7 +27,7 @@ OPTION_GROUPS = {
     "sponsor": "sponsor",
     "family": "family",
 }
-QUESTION_LIKE = 60  # typed text longer than this (or with a "?") is a question for the FAQ
+ANSWER_WORDS = 3  # typed text of at most this many words (and no "?") is an answer, not a question
 
 
 def register_category(turn: Turn, answers: dict[str, JsonValue] | None = None) -> str:
@@ -145,7 +145,7 @@ class EligibilityFlow:
         question = turn.ctx.rules.question(step)
         stripped = " ".join(text.split())
         if question.input != "kvk":
-            if "?" in stripped or len(stripped) > QUESTION_LIKE:
+            if "?" in stripped or len(stripped.split()) > ANSWER_WORDS:
                 return False  # a question: let the FAQ answer it, then the question comes back
             turn.say(turn.t("eligibility.tap_hint"))
             await self.prompt(turn)

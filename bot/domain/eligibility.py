@@ -206,7 +206,9 @@ class EligibilityRules:
                 if only_early:
                     return None  # an earlier rule may still match: first match wins
                 continue
-            if holds and (rule.early or not only_early):
+            if holds and only_early and not rule.early:
+                return None  # it decides, but only once every question is answered
+            if holds:
                 because = tuple(key for key in rule.because if key in answers)
                 return Decision(self.outcomes[rule.outcome], rule, because)
         return None

@@ -75,7 +75,8 @@ def test_sponsor_question_only_where_the_route_has_a_sponsor(rules: EligibilityR
 
 def test_a_condition_on_a_question_never_asked_does_not_block(rules: EligibilityRules) -> None:
     decision = rules.decide({"nationality": "dutch", "dutch_from": "caribbean",
-                             "stay_long": "yes", "municipality": "heerlen"})  # fmt: skip
+                             "stay_long": "yes", "municipality": "heerlen",
+                             "family": "none"})  # fmt: skip
     assert decision is not None and decision.outcome.id == "brp_dutch_caribbean"
 
 
