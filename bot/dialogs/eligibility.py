@@ -27,7 +27,6 @@ OPTION_GROUPS = {
     "sponsor": "sponsor",
     "family": "family",
 }
-ANSWER_WORDS = 3  # typed text of at most this many words (and no "?") is an answer, not a question
 
 
 def register_category(turn: Turn, answers: dict[str, JsonValue] | None = None) -> str:
@@ -138,18 +137,14 @@ class EligibilityFlow:
         await self._found(turn, question.id, kvk, category)
 
     async def on_text(self, turn: Turn, text: str) -> bool:
-        """A KvK number or part of a name at the KvK step; elsewhere a hint to tap a button."""
+        """A KvK number or part of a name at the KvK step; other steps want buttons."""
         step = turn.dialog.step
         if step is None:
             return False
         question = turn.ctx.rules.question(step)
         stripped = " ".join(text.split())
         if question.input != "kvk":
-            if "?" in stripped or len(stripped.split()) > ANSWER_WORDS:
-                return False  # a question: let the FAQ answer it, then the question comes back
-            turn.say(turn.t("eligibility.tap_hint"))
-            await self.prompt(turn)
-            return True
+            return False  # small talk ("yes": tap a button) or a question for the FAQ, then resume
         kvk = normalise_kvk(text)
         category = register_category(turn)
         if kvk is not None:
