@@ -39,7 +39,7 @@ class SponsorRegister:
 
     lists: Mapping[str, RegisterList]
     _names: dict[str, tuple[list[str], list[str]]] = field(
-        default_factory=dict, compare=False, repr=False
+        default_factory=dict, init=False, compare=False, repr=False
     )
 
     @property

@@ -139,6 +139,7 @@ async def test_booking_needs_a_positive_eligibility_outcome(fake: FakeBotApi, bo
     [reply] = await chat.tap("📅 Book an appointment")
     assert reply.content == t("en", "booking.need_eligibility")
     await chat.tap("✅ Do the eligibility check")
+    await chat.tap("Another nationality")
     await chat.tap("Student")
     await chat.tap("No")  # short stay
     await chat.send("/menu")
