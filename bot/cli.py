@@ -55,13 +55,26 @@ def _parser() -> argparse.ArgumentParser:
     sponsors = commands.add_parser("sponsors", help="manage the recognised-sponsor register")
     sponsor_commands = sponsors.add_subparsers(dest="sponsors_command", required=True)
     sponsor_import = sponsor_commands.add_parser(
-        "import", help="replace the bundled register with a CSV (organisation and KvK columns)"
+        "import",
+        help="replace one list of the bundled register with the saved ind.nl page (HTML) or a CSV",
     )
-    sponsor_import.add_argument("file", help="CSV file with the register")
+    sponsor_import.add_argument("file", help="the saved register page (.html) or a CSV file")
     sponsor_import.add_argument(
-        "--taken-on", default="", help="date the register was published (default: today)"
+        "--category", default="work", help="which list: work (default) or research"
+    )
+    sponsor_import.add_argument(
+        "--taken-on",
+        default="",
+        help="date a CSV was published (default: today); a page's own date is used",
     )
     sponsor_import.add_argument("--source", default=None, help="where the register came from")
+    sponsor_import.add_argument(
+        "--min-rows",
+        type=int,
+        default=None,
+        help="accept a list this small (default: 50 rows for a page, and at least half the"
+        " current list)",
+    )
     report_cli.add_parser(commands)
     return parser
 
@@ -113,7 +126,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         asyncio.run(_faq_gaps(settings, args.limit))
     elif args.command == "sponsors":
         settings = _settings(require_token=False)
-        _import_sponsors(settings, args.file, args.taken_on, args.source)
+        _import_sponsors(
+            settings, args.file, args.taken_on, args.source, args.category, args.min_rows
+        )
     elif args.command == "report":
         report_cli.run(_settings(require_token=False), args)
 
@@ -130,24 +145,40 @@ async def _migrate(settings: Settings) -> None:
         await database.dispose()
 
 
-def _import_sponsors(settings: Settings, file: str, taken_on: str, source: str | None) -> None:
+def _import_sponsors(
+    settings: Settings,
+    file: str,
+    taken_on: str,
+    source: str | None,
+    category: str,
+    min_rows: int | None,
+) -> None:
     """Replaces the bundled register; the running bot reads it at start (restart it after)."""
     from datetime import date
     from pathlib import Path
 
-    from bot.content.sponsors import RegisterError, import_register
+    from bot.content.sponsors import RegisterError, import_register, load_register
 
     try:
-        day = date.fromisoformat(taken_on) if taken_on else date.today()
+        day = date.fromisoformat(taken_on) if taken_on else None
     except ValueError:
         print(f"onestop: --taken-on: {taken_on[:40]!r} is not a date (YYYY-MM-DD)", file=sys.stderr)
         raise SystemExit(EXIT_BAD_SETTINGS) from None
     try:
-        count = import_register(Path(file), settings.content_dir, taken_on=day, source_url=source)
+        count = import_register(
+            Path(file),
+            settings.content_dir,
+            taken_on=day,
+            source_url=source,
+            category=category,
+            min_rows=min_rows,
+        )
     except RegisterError as exc:
-        print(f"onestop: {exc}", file=sys.stderr)
+        print(f"onestop: {' '.join(str(exc).split())}", file=sys.stderr)
         raise SystemExit(EXIT_BAD_SETTINGS) from None
-    print(f"imported {count} recognised sponsors, register taken on {day.isoformat()}")
+    imported = load_register(settings.content_dir).list_of(category)
+    when = imported.taken_on.isoformat() if imported is not None else "?"
+    print(f"imported {count} recognised sponsors, register taken on {when} ({category} list)")
     print("restart the bot to use the new register")
 
 

@@ -10,12 +10,14 @@ from typing import Any, cast
 
 from bot.domain.eligibility import (
     Category,
+    Derived,
     EligibilityRules,
     Outcome,
     Question,
     Rule,
     SalaryTable,
     SalaryYear,
+    VisitPlan,
 )
 
 CATEGORIES = ("one_stop", "service_point", "neither")
@@ -58,14 +60,29 @@ def load_municipalities(content_dir: Path) -> tuple[Municipality, ...]:
     )
 
 
+def load_visits(content_dir: Path) -> dict[str, VisitPlan]:
+    """Who needs which step: content/visits.toml."""
+    data = _read(content_dir / "visits.toml")["visits"]
+    return {
+        visit_id: VisitPlan(
+            visit_id,
+            tuple(raw["steps"]),
+            tuple(raw["checklist"]),
+            tuple(raw.get("checklist_partner", ())),
+            tuple(raw.get("checklist_children", ())),
+        )
+        for visit_id, raw in data.items()
+    }
+
+
 def load_rules(content_dir: Path, municipality_ids: tuple[str, ...]) -> EligibilityRules:
-    """The questions, rules and outcomes; raises ValueError on inconsistent data."""
+    """The questions, rules, outcomes and visits; raises ValueError on inconsistent data."""
     data = _read(content_dir / "eligibility.toml")
     questions = []
     for raw in data["questions"]:
         options = raw.get("options", ())
         if options == "municipalities":
-            options = (*municipality_ids, "elsewhere")
+            options = (*municipality_ids, "limburg", "elsewhere")
         questions.append(
             Question(
                 id=raw["id"],
@@ -82,6 +99,7 @@ def load_rules(content_dir: Path, municipality_ids: tuple[str, ...]) -> Eligibil
             when=_conditions(raw["when"]) or {},
             because=tuple(raw.get("because", ())),
             early=bool(raw.get("early", False)),
+            notes=tuple(raw.get("notes", ())),
         )
         for raw in data["rules"]
     )
@@ -90,9 +108,21 @@ def load_rules(content_dir: Path, municipality_ids: tuple[str, ...]) -> Eligibil
         if raw["category"] not in CATEGORIES:
             raise ValueError(f"outcome {outcome_id}: unknown category {raw['category']}")
         outcomes[outcome_id] = Outcome(
-            outcome_id, cast(Category, raw["category"]), tuple(raw["sources"])
+            outcome_id, cast(Category, raw["category"]), tuple(raw["sources"]), raw.get("visit")
         )
-    result = EligibilityRules(tuple(questions), rules, outcomes, data["checked"])
+    derived = tuple(
+        Derived(key, tuple(raw["sources"]), frozenset(raw.get("skip", ())))
+        for key, raw in data.get("derived", {}).items()
+    )
+    result = EligibilityRules(
+        tuple(questions),
+        rules,
+        outcomes,
+        data["checked"],
+        derived,
+        load_visits(content_dir),
+        {str(k): str(v) for k, v in data.get("sponsor_registers", {}).items()},
+    )
     result.validate()
     return result
 

@@ -11,27 +11,52 @@ import tomllib
 from datetime import date
 from pathlib import Path
 
-from bot.domain.sponsors import SponsorRegister, normalise_kvk
+from bot.content.register_page import (
+    MIN_PAGE_ROWS,
+    RegisterError,
+    is_html,
+    read_register_page,
+)
+from bot.domain.sponsors import RegisterList, SponsorRegister, normalise_kvk
+
+__all__ = ["RegisterError", "import_register", "load_register", "read_register_csv"]
+
+
+CATEGORIES = ("work", "research")  # the IND lists the bot checks: Arbeid and Onderzoek
 
 
 def load_register(content_dir: Path) -> SponsorRegister:
-    """The register in content/sponsors/, with the date it was taken."""
+    """The register in content/sponsors/, each category with the date it was taken."""
     folder = content_dir / "sponsors"
     with (folder / "register.toml").open("rb") as fh:
         meta = tomllib.load(fh)
-    organisations: dict[str, str] = {}
+    dates: dict[str, tuple[date, str, bool]] = {
+        category: (raw["taken_on"], str(raw["source"]), bool(raw.get("sample")))
+        for category, raw in meta.get("categories", {}).items()
+    }
+    if not dates and "taken_on" in meta:  # a copy from before the categories: the work list
+        dates["work"] = (
+            meta["taken_on"],
+            str(meta.get("source") or DEFAULT_SOURCE),
+            bool(meta.get("sample")),
+        )
+    organisations: dict[str, dict[str, str]] = {category: {} for category in dates}
     with (folder / "register.csv").open(newline="", encoding="utf-8") as fh:
         for line, row in enumerate(csv.DictReader(fh), start=2):
             kvk = normalise_kvk(row.get("kvk") or "")
             name = (row.get("organisation") or "").strip()
-            if kvk is None or not name:
+            category = (row.get("category") or "work").strip()
+            if kvk is None or not name or category not in organisations:
                 raise ValueError(
-                    f"{folder / 'register.csv'} line {line}: need organisation and 8-digit kvk"
+                    f"{folder / 'register.csv'} line {line}: need organisation, 8-digit kvk"
+                    f" and a category of register.toml ({', '.join(sorted(organisations))})"
                 )
-            organisations[kvk] = name
-    return SponsorRegister(
-        meta["taken_on"], meta["source"], bool(meta.get("sample")), organisations
-    )
+            organisations[category].setdefault(kvk, name)
+    lists = {
+        category: RegisterList(category, taken, source, organisations[category], sample)
+        for category, (taken, source, sample) in dates.items()
+    }
+    return SponsorRegister(lists)
 
 
 # Headers the import recognises (compared lower-case, letters and digits only): the IND's own
@@ -64,15 +89,16 @@ DEFAULT_SOURCE = (
     "https://ind.nl/en/public-register-recognised-sponsors/"
     "public-register-regular-labour-and-highly-skilled-migrants"
 )
+DEFAULT_SOURCES = {
+    "work": DEFAULT_SOURCE,
+    "research": "https://ind.nl/en/public-register-recognised-sponsors",
+}
 REGISTER_HEADER = """\
-# Metadata of the bundled copy of the IND public register of recognised sponsors
-# (register.csv beside this file: organisation,kvk). Replace both with
-# `onestop sponsors import FILE` after downloading the current register.
+# Metadata of the bundled copy of the IND public register of recognised sponsors, one table per
+# category (register.csv beside this file: organisation,kvk,category). Replace a category with
+# `onestop sponsors import FILE --category work|research` (the saved ind.nl page or a CSV);
+# docs/operations.md describes the monthly refresh.
 """
-
-
-class RegisterError(ValueError):
-    """A register file that cannot be imported; the message names the row."""
 
 
 def _header_key(text: str) -> str:
@@ -146,33 +172,76 @@ def _write_atomically(path: Path, text: str) -> None:
 
 
 def import_register(
-    source: Path, content_dir: Path, *, taken_on: date, source_url: str | None
+    source: Path,
+    content_dir: Path,
+    *,
+    taken_on: date | None,
+    source_url: str | None,
+    category: str = "work",
+    min_rows: int | None = None,
 ) -> int:
-    """Replaces the bundled register with a checked CSV; returns how many organisations it holds."""
-    organisations = read_register_csv(source)
+    """Replaces one category of the bundled register with a checked file; returns its size.
+
+    An HTML file is read as the IND's saved register page (its own "last updated" date wins);
+    anything else as CSV, dated `taken_on`. Nothing changes when any check fails.
+    """
+    if category not in CATEGORIES:
+        raise RegisterError(f"--category: {category[:20]!r} is not one of {', '.join(CATEGORIES)}")
     if source_url is not None and (
         not source_url.startswith(("https://", "http://"))
         or any(c.isspace() or not c.isprintable() for c in source_url)
     ):
         raise RegisterError(f"--source: {source_url[:80]!r} is not an http(s) address")
+    if is_html(source):
+        page = read_register_page(source)
+        organisations, day = page.organisations, page.updated_on
+        least = MIN_PAGE_ROWS if min_rows is None else min_rows
+    else:
+        organisations = read_register_csv(source)
+        day = taken_on or date.today()
+        least = 1 if min_rows is None else min_rows
     folder = content_dir / "sponsors"
     if not folder.is_dir():
         raise RegisterError(f"{folder}: no such folder")
+    try:
+        current = load_register(content_dir)
+    except (OSError, ValueError, KeyError, tomllib.TOMLDecodeError):
+        current = None
+    previous = current.list_of(category) if current is not None else None
+    if len(organisations) < least:
+        raise RegisterError(
+            f"{source}: only {len(organisations)} organisations, fewer than {least}:"
+            " not a whole register page (use --min-rows to accept it)"
+        )
+    if (
+        min_rows is None
+        and previous is not None
+        and current is not None
+        and not previous.sample
+        and len(organisations) < len(previous.organisations) // 2
+    ):
+        raise RegisterError(
+            f"{source}: {len(organisations)} organisations, less than half of the"
+            f" {len(previous.organisations)} in the current {category} list"
+            " (use --min-rows to accept it)"
+        )
     if source_url is None:
-        try:
-            with (folder / "register.toml").open("rb") as fh:
-                source_url = str(tomllib.load(fh).get("source") or DEFAULT_SOURCE)
-        except (OSError, tomllib.TOMLDecodeError):
-            source_url = DEFAULT_SOURCE
+        source_url = previous.source if previous is not None else DEFAULT_SOURCES[category]
+    lists: dict[str, RegisterList] = dict(current.lists) if current is not None else {}
+    lists[category] = RegisterList(category, day, source_url, organisations, sample=False)
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["organisation", "kvk"])
-    writer.writerows((name, kvk) for kvk, name in organisations.items())
-    meta = (
-        f"{REGISTER_HEADER}taken_on = {taken_on.isoformat()}\n"
-        f"source = {json.dumps(source_url, ensure_ascii=False)}\n"
-        "sample = false\n"
+    writer.writerow(["organisation", "kvk", "category"])
+    for found in lists.values():
+        writer.writerows((name, kvk, found.category) for kvk, name in found.organisations.items())
+    tables = "".join(
+        f"\n[categories.{found.category}]\n"
+        f"taken_on = {found.taken_on.isoformat()}\n"
+        f"source = {json.dumps(found.source, ensure_ascii=False)}\n"
+        f"sample = {'true' if found.sample else 'false'}\n"
+        for found in lists.values()
     )
+    meta = f"{REGISTER_HEADER}{tables}"
     _write_atomically(folder / "register.csv", out.getvalue())
     _write_atomically(folder / "register.toml", meta)
     return len(organisations)

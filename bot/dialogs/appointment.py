@@ -43,7 +43,9 @@ async def show_mine(turn: Turn) -> None:
                 f"📍 {escape(location.name)}, {escape(location.address)}",
                 turn.t("booking.mine.party", names=", ".join(party_names(turn, booking.party))),
                 status_line(turn, form),
-                checklist(turn, booking.party) if form is None else form_checklist(turn, form),
+                checklist(turn, booking.party, [v.step for v in booking.visits])
+                if form is None
+                else form_checklist(turn, form),
             ]
         )
     )

@@ -22,6 +22,7 @@ from bot.domain.booking import Booking, PartyMember, party_of
 from bot.domain.checklist import SOURCE as CHECKLIST_SOURCE
 from bot.domain.checklist import party_checklist
 from bot.domain.dialog import JsonValue
+from bot.domain.eligibility import FULL_VISIT
 from bot.domain.itinerary import Itinerary
 from bot.domain.language import Language
 from bot.domain.locations import Location
@@ -75,10 +76,11 @@ def party_names(turn: Turn, party: tuple[PartyMember, ...]) -> list[str]:
     return names
 
 
-def checklist(turn: Turn, party: tuple[PartyMember, ...]) -> Markup:
-    """What to bring, for this party."""
+def checklist(turn: Turn, party: tuple[PartyMember, ...], steps: Sequence[str]) -> Markup:
+    """What to bring, for this party on a visit with these steps."""
+    visit = turn.ctx.rules.visit_for_steps(steps)
     lines: list[str] = [turn.t("booking.checklist.title")]
-    lines += [f"• {turn.t(f'booking.checklist.{key}')}" for key in party_checklist(party)]
+    lines += [f"• {turn.t(f'booking.checklist.{key}')}" for key in party_checklist(party, visit)]
     lines.append(f"<i>{turn.t('booking.checklist.source', url=CHECKLIST_SOURCE)}</i>")
     return Markup("\n".join(lines))
 
@@ -99,7 +101,8 @@ def calendar_document(turn: Turn, booking: Booking, location: Location) -> Docum
 async def send_documents(turn: Turn, booking: Booking, location: Location) -> None:
     """After every change: the checklist (personalised once there is a form) and a new .ics."""
     form = await turn.uow.prereg.get(booking.id)
-    turn.say(checklist(turn, booking.party) if form is None else form_checklist(turn, form))
+    steps = [visit.step for visit in booking.visits]
+    turn.say(checklist(turn, booking.party, steps) if form is None else form_checklist(turn, form))
     turn.send_document(calendar_document(turn, booking, location))
 
 
@@ -119,7 +122,13 @@ class BookingFlow:
             )
             return
         result = await turn.uow.eligibility.get(user_id)
-        if result is None or result[1] != "one_stop":
+        visit = None
+        if result is not None:
+            visit_id = await turn.uow.eligibility.visit_of(user_id)
+            if visit_id is None and result[1] == "one_stop":
+                visit_id = FULL_VISIT  # decided before visits were stored: the full visit
+            visit = turn.ctx.rules.visits.get(visit_id or "")
+        if result is None or visit is None:
             key = "booking.need_eligibility" if result is None else "booking.not_eligible"
             turn.say(
                 turn.t(key),
@@ -135,8 +144,10 @@ class BookingFlow:
             "mode": "new",
             "partner": partner,
             "children": 0,
+            "steps": list(visit.steps),
         }
-        turn.say(turn.t("booking.intro", location=location.name))
+        steps = ", ".join(turn.label(f"booking.steps.{step}") for step in visit.steps)
+        turn.say(turn.t("booking.intro", location=location.name, steps=steps))
         first = "children" if family in ("children", "partner_children") else "day"
         turn.dialog = turn.dialog.start(FLOW, first, state)
         await self.prompt(turn)
@@ -151,12 +162,18 @@ class BookingFlow:
             "booking": booking.id,
             "partner": partner,
             "children": children,
+            "steps": [visit.step for visit in booking.visits],
         }
         turn.dialog = turn.dialog.start(FLOW, "day", state)
         await self.prompt(turn)
 
     def _location(self, turn: Turn) -> Location:
-        return turn.ctx.locations[str(turn.dialog.answers["loc"])]
+        """The location planning only the steps of this visit (all of them for old dialogs)."""
+        location = turn.ctx.locations[str(turn.dialog.answers["loc"])]
+        steps = turn.dialog.answers.get("steps")
+        if isinstance(steps, list) and steps:
+            return location.with_steps({str(step) for step in steps})
+        return location
 
     def _party(self, turn: Turn) -> tuple[PartyMember, ...]:
         answers = turn.dialog.answers

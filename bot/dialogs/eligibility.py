@@ -11,11 +11,16 @@ from bot.dialogs.menu import menu_button
 from bot.dialogs.turn import Button, Keyboard, Turn
 from bot.domain.dialog import JsonValue
 from bot.domain.eligibility import Decision, Question
-from bot.domain.sponsors import normalise_kvk
+from bot.domain.sponsors import SEARCH_MAX, SEARCH_MIN, normalise_kvk
 
 FLOW = "elig"
+UNKNOWN = "unknown"  # the KvK step's "I don't know"
 OPTION_GROUPS = {
+    "nationality": "nationality",
     "route": "route",
+    "eu_route": "eu_route",
+    "dutch_from": "dutch_from",
+    "principal_route": "route",
     "investor_existing": "yes_no",
     "stay_long": "yes_no",
     "brp_registered": "yes_no",
@@ -24,15 +29,23 @@ OPTION_GROUPS = {
 }
 
 
+def register_category(turn: Turn, answers: dict[str, JsonValue] | None = None) -> str:
+    """The register list the employer or host is checked in, for the answers so far."""
+    return turn.ctx.rules.register_for(answers if answers is not None else turn.dialog.answers)
+
+
 def answer_label(turn: Turn, question_id: str, value: str) -> str:
     """The answer as the user saw it on the button, in their current language."""
     if question_id == "municipality":
         name = turn.ctx.municipality_name(value)
-        return (
-            name if name is not None else turn.label("eligibility.options.municipality.elsewhere")
-        )
+        if name is not None:
+            return name
+        return turn.label(f"eligibility.options.municipality.{value}")
     if question_id == "kvk":
-        return value
+        if value == UNKNOWN:
+            return turn.label("eligibility.kvk.dont_know")
+        organisation = turn.ctx.sponsors.lookup(value)
+        return value if organisation is None else f"{organisation} ({value})"
     group = OPTION_GROUPS.get(question_id, question_id)
     return turn.label(f"eligibility.options.{group}.{value}")
 
@@ -67,11 +80,22 @@ class EligibilityFlow:
         text = Markup(f"{progress}\n{turn.t(f'eligibility.questions.{question.id}')}")
         turn.say(text, self._keyboard(turn, question))
 
-    def _keyboard(self, turn: Turn, question: Question) -> Keyboard:
+    def _keyboard(
+        self, turn: Turn, question: Question, found: list[tuple[str, str]] | None = None
+    ) -> Keyboard:
         options = [
             Button(answer_label(turn, question.id, option), FlowAnswer(FLOW, question.id, option))
             for option in question.options
         ]
+        if question.input == "kvk":
+            options = [
+                Button(name, FlowAnswer(FLOW, question.id, kvk)) for kvk, name in found or []
+            ]
+            options.append(
+                Button(
+                    turn.label("eligibility.kvk.dont_know"), FlowAnswer(FLOW, question.id, UNKNOWN)
+                )
+            )
         rows = list(grid(options, question.columns))
         if turn.dialog.history:
             rows.append((Button(turn.label("common.back"), FlowAnswer(FLOW, question.id, BACK)),))
@@ -83,6 +107,13 @@ class EligibilityFlow:
             await self._back(turn)
             return
         question = turn.ctx.rules.question(step)
+        if step != turn.dialog.step:
+            turn.toast = turn.label("errors.stale_button")
+            await self.prompt(turn)
+            return
+        if question.input == "kvk":
+            await self._kvk_button(turn, question, value)
+            return
         if value not in question.options:
             turn.toast = turn.label("errors.stale_button")
             await self.prompt(turn)
@@ -90,32 +121,78 @@ class EligibilityFlow:
         turn.clear_tapped_keyboard = True
         await self._record(turn, question.id, {question.id: value})
 
+    async def _kvk_button(self, turn: Turn, question: Question, value: str) -> None:
+        """A register match the search offered, or "I don't know"; anything else is stale."""
+        if value == UNKNOWN:
+            turn.clear_tapped_keyboard = True
+            await self._record(turn, question.id, {question.id: UNKNOWN, "kvk_registered": UNKNOWN})
+            return
+        kvk = normalise_kvk(value)
+        category = register_category(turn)
+        if kvk is None or turn.ctx.sponsors.lookup(kvk, category) is None:
+            turn.toast = turn.label("errors.stale_button")
+            await self.prompt(turn)
+            return
+        turn.clear_tapped_keyboard = True
+        await self._found(turn, question.id, kvk, category)
+
     async def on_text(self, turn: Turn, text: str) -> bool:
-        """Takes a typed KvK number at the KvK step; other steps want buttons."""
+        """A KvK number or part of a name at the KvK step; other steps want buttons."""
         step = turn.dialog.step
-        if step is None or turn.ctx.rules.question(step).input != "kvk":
+        if step is None:
             return False
+        question = turn.ctx.rules.question(step)
+        stripped = " ".join(text.split())
+        if question.input != "kvk":
+            return False  # small talk ("yes": tap a button) or a question for the FAQ, then resume
         kvk = normalise_kvk(text)
-        if kvk is None:
-            if any(c.isdigit() for c in text) or len(text.strip()) <= 10:
-                turn.say(
-                    turn.t("eligibility.kvk.invalid"),
-                    self._keyboard(turn, turn.ctx.rules.question(step)),
-                )
+        category = register_category(turn)
+        if kvk is not None:
+            if turn.ctx.sponsors.lookup(kvk, category) is not None:
+                await self._found(turn, step, kvk, category)
                 return True
-            return False  # a question, not a number: let the FAQ answer it
-        register = turn.ctx.sponsors
-        organisation = register.lookup(kvk)
-        taken_on = format_day(register.taken_on, turn.lang)
-        if organisation is None:
-            turn.say(turn.t("eligibility.kvk.not_found", kvk=kvk, date=taken_on))
-        else:
-            turn.say(turn.t("eligibility.kvk.found", organisation=organisation, date=taken_on))
-        if register.sample:
-            turn.say(turn.t("eligibility.kvk.sample_note"))
-        registered = "yes" if organisation is not None else "no"
-        await self._record(turn, step, {step: kvk, "kvk_registered": registered})
+            found = turn.ctx.sponsors.list_of(category)
+            day = format_day(found.taken_on, turn.lang) if found is not None else "?"
+            label = turn.label(f"eligibility.kvk.categories.{category}")
+            turn.say(
+                turn.t("eligibility.kvk.not_found", kvk=kvk, date=day, register=label),
+                self._keyboard(turn, question),
+            )
+            return True
+        if stripped.isdigit() or (any(c.isdigit() for c in stripped) and len(stripped) <= 12):
+            turn.say(turn.t("eligibility.kvk.invalid"), self._keyboard(turn, question))
+            return True
+        if len(stripped) < SEARCH_MIN:
+            turn.say(turn.t("eligibility.kvk.too_short"), self._keyboard(turn, question))
+            return True
+        if len(stripped) > SEARCH_MAX:
+            if "?" in stripped:
+                return False
+            turn.say(
+                turn.t("eligibility.kvk.too_long", limit=SEARCH_MAX), self._keyboard(turn, question)
+            )
+            return True
+        matches = turn.ctx.sponsors.search(category, stripped)
+        key = "eligibility.kvk.choose" if matches else "eligibility.kvk.no_match"
+        turn.say(turn.t(key), self._keyboard(turn, question, matches))
         return True
+
+    async def _found(self, turn: Turn, step: str, kvk: str, category: str) -> None:
+        """Says which organisation the register holds, then records the answer."""
+        register = turn.ctx.sponsors
+        found = register.list_of(category)
+        assert found is not None
+        turn.say(
+            turn.t(
+                "eligibility.kvk.found",
+                organisation=found.organisations[kvk],
+                date=format_day(found.taken_on, turn.lang),
+                register=turn.label(f"eligibility.kvk.categories.{category}"),
+            )
+        )
+        if found.sample:
+            turn.say(turn.t("eligibility.kvk.sample_note"))
+        await self._record(turn, step, {step: kvk, "kvk_registered": "yes"})
 
     async def _record(self, turn: Turn, step: str, answers: dict[str, JsonValue]) -> None:
         merged = {**turn.dialog.answers, **answers}
@@ -148,24 +225,40 @@ class EligibilityFlow:
             turn.t(f"eligibility.outcomes.{outcome.id}.title"),
             turn.t(f"eligibility.outcomes.{outcome.id}.body"),
         ]
-        if outcome.category == "one_stop" and answers.get("family", "none") != "none":
+        visit = turn.ctx.rules.visit_of(outcome.id)
+        if visit is not None and answers.get("family", "none") != "none":
             parts.append(turn.t("eligibility.outcomes.one_stop.family_note"))
+        if visit is not None:
+            steps = ", ".join(turn.label(f"booking.steps.{step}") for step in visit.steps)
+            parts.append(turn.t("eligibility.visit_steps", steps=steps))
+        because = [
+            key
+            for key in decision.because
+            if not (key == "sponsor" and answers.get("kvk_registered") == "yes")
+        ]
         reasons = [
             f"• {turn.t(f'eligibility.answer_labels.{key}')}: "
             f"{escape(answer_label(turn, key, answers[key]))}"
-            for key in decision.because
+            for key in because
         ]
         parts.append(Markup("\n".join([turn.t("eligibility.because"), *reasons])))
+        for note in decision.rule.notes:
+            parts.append(turn.t(f"eligibility.notes.{note}"))
         parts.append(sources_block(turn, outcome.sources, turn.ctx.rules.checked))
         buttons: list[tuple[Button, ...]] = []
-        if outcome.category == "one_stop":
+        if visit is not None:
             buttons.append((Button(turn.label("eligibility.book"), Menu("book")),))
-        route = answers.get("route", "")
+        route = str(turn.ctx.rules.complete(answers).get("principal", ""))
         if route in turn.ctx.salary_routes:
             buttons.append((Button(turn.label("eligibility.salary_offer"), SalaryStart(route)),))
         buttons.append((Button(turn.label("eligibility.restart"), Menu("elig")), menu_button(turn)))
         await turn.uow.eligibility.save(
-            turn.incoming.user_id, outcome.id, outcome.category, answers, turn.now
+            turn.incoming.user_id,
+            outcome.id,
+            outcome.category,
+            answers,
+            turn.now,
+            visit=visit.id if visit is not None else None,
         )
         turn.dialog = turn.dialog.end()
         turn.say(Markup("\n\n".join(parts)), tuple(buttons))

@@ -78,7 +78,9 @@ def _text(
         else:
             items = "\n".join(
                 f"• {catalog.text(lang, f'booking.checklist.{key}')}"
-                for key in party_checklist(booking.party)
+                for key in party_checklist(
+                    booking.party, ctx.rules.visit_for_steps([v.step for v in booking.visits])
+                )
             )
         return Markup(f"{text}\n\n{catalog.text(lang, 'reminders.checklist_intro')}\n{items}"), ()
     if kind == "morning_of":

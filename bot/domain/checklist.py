@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from bot.domain.booking import PartyMember
 from bot.domain.countries import country_name
+from bot.domain.eligibility import VisitPlan
 from bot.domain.language import Language
 
 # Where the documents for the first registration are listed (the municipality's own page).
@@ -43,8 +44,13 @@ HOUSING_ITEMS = {
 }
 
 
-def party_checklist(party: Sequence[PartyMember]) -> list[str]:
-    """Before the form is filled in: the documents a party of these roles must bring."""
+def party_checklist(party: Sequence[PartyMember], visit: VisitPlan | None = None) -> list[str]:
+    """Before the form is filled in: the documents a party of these roles must bring.
+
+    The visit (content/visits.toml) says what its steps need; without one, the full visit's list.
+    """
+    if visit is not None:
+        return visit.items({member.role for member in party})
     keys = ["passports", "ind_letter", "birth_certificate", "proof_of_address"]
     if any(m.role == "partner" for m in party):
         keys += ["marriage_certificate", "partner_birth_certificate"]

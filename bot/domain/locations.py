@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, replace
 from datetime import date, time
 
 
@@ -76,6 +76,10 @@ class Location:
                     return frozenset(self.desks)
                 closed.add(closure.desk)
         return frozenset(closed)
+
+    def with_steps(self, steps: Collection[str]) -> Location:
+        """The location planning only these steps (a visit without the IND desk, say)."""
+        return replace(self, steps=tuple(step for step in self.steps if step.id in steps))
 
     def location_closure(self, day: date) -> Closure | None:
         """The whole-location closure that day, so callers can say why."""

@@ -40,6 +40,11 @@ def booked_visits(itinerary: Itinerary) -> tuple[BookedVisit, ...]:
     return tuple(BookedVisit(v.step, v.desk, v.start, v.end) for v in itinerary.visits)
 
 
+def visit_location(location: Location, booking: Booking) -> Location:
+    """The location planning only the steps this booking has (its route's visit)."""
+    return location.with_steps({visit.step for visit in booking.visits})
+
+
 def capacity_of(location: Location) -> dict[str, int]:
     """Counters per desk."""
     return {desk_id: desk.capacity for desk_id, desk in location.desks.items()}
@@ -197,7 +202,9 @@ async def waiting_to_notify(
     """Waiting bookings for whom the freed day now has room; they are marked notified."""
     chosen: list[Booking] = []
     for waiting in await uow.waitlist.waiting_later_than(location.id, freed_day, 20):
-        found = await availability(uow, location, working_days, waiting.party_size, today)
+        found = await availability(
+            uow, visit_location(location, waiting), working_days, waiting.party_size, today
+        )
         if freed_day in found.days:
             await uow.waitlist.mark_notified(waiting.id, now)
             chosen.append(waiting)
@@ -304,7 +311,7 @@ async def remove_member(
     """Keeps the same start for the smaller party, or changes nothing (None) when it won't fit."""
     if not 0 < index < booking.party_size:
         return None
-    location = ctx.locations[booking.location_id]
+    location = visit_location(ctx.locations[booking.location_id], booking)
     party = booking.party[:index] + booking.party[index + 1 :]
     today = now.astimezone(ctx.zone).date()
     found = await availability(

@@ -304,19 +304,32 @@ class EligibilityRepository:
         self._session = session
 
     async def save(
-        self, user_id: int, outcome: str, category: str, answers: Mapping[str, Any], now: datetime
+        self,
+        user_id: int,
+        outcome: str,
+        category: str,
+        answers: Mapping[str, Any],
+        now: datetime,
+        *,
+        visit: str | None = None,
     ) -> None:
-        """Replaces the user's previous outcome."""
+        """Replaces the user's previous outcome, with the visit it books (None: none)."""
         row = await self._session.get(EligibilityRow, user_id)
         if row is None:
             row = EligibilityRow(user_id=user_id)
             self._session.add(row)
-        row.outcome, row.category, row.answers, row.decided_at = (
+        row.outcome, row.category, row.answers, row.decided_at, row.visit = (
             outcome,
             category,
             dict(answers),
             now,
+            visit,
         )
+
+    async def visit_of(self, user_id: int) -> str | None:
+        """The visit (content/visits.toml) the latest outcome books, if any."""
+        row = await self._session.get(EligibilityRow, user_id)
+        return None if row is None else row.visit
 
     async def get(self, user_id: int) -> tuple[str, str, dict[str, Any]] | None:
         """(outcome, category, answers) of the latest check."""

@@ -232,10 +232,19 @@ class EligibilityStore(Protocol):
     """The latest outcome of each user's eligibility check."""
 
     async def save(
-        self, user_id: int, outcome: str, category: str, answers: Mapping[str, Any], now: datetime
+        self,
+        user_id: int,
+        outcome: str,
+        category: str,
+        answers: Mapping[str, Any],
+        now: datetime,
+        *,
+        visit: str | None = None,
     ) -> None: ...
 
     async def get(self, user_id: int) -> tuple[str, str, dict[str, Any]] | None: ...
+
+    async def visit_of(self, user_id: int) -> str | None: ...
 
 
 class ClosureStore(Protocol):

@@ -116,6 +116,7 @@ class EligibilityRow(Base):
     category: Mapped[str] = mapped_column(String(20))
     answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     decided_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    visit: Mapped[str | None] = mapped_column(String(40), nullable=True)  # content/visits.toml
 
 
 class BookingRow(Base):

@@ -29,7 +29,7 @@ async def become_eligible(chat: Chat, lang: str, family: str = "partner_children
     """Walks the eligibility check to the one-stop outcome."""
     await chat.send("/start")
     await chat.tap(t(lang, "menu.eligibility"))
-    for key in ["route.hsm", "yes_no.yes"]:
+    for key in ["nationality.other", "route.hsm", "yes_no.yes"]:
         await chat.tap(t(lang, f"eligibility.options.{key}"))
     await chat.tap("Maastricht")
     for key in ["yes_no.no", "sponsor.yes", f"family.{family}"]:
@@ -139,6 +139,7 @@ async def test_booking_needs_a_positive_eligibility_outcome(fake: FakeBotApi, bo
     [reply] = await chat.tap("📅 Book an appointment")
     assert reply.content == t("en", "booking.need_eligibility")
     await chat.tap("✅ Do the eligibility check")
+    await chat.tap("Another nationality")
     await chat.tap("Student")
     await chat.tap("No")  # short stay
     await chat.send("/menu")

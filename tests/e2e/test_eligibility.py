@@ -21,62 +21,128 @@ CATALOG = Catalog.load(CONTENT)
 def label(lang: str, question: str, value: str) -> str:
     """The button label for an answer, as the user sees it."""
     if question == "municipality":
-        if value == "elsewhere":
-            return CATALOG.plain(lang, "eligibility.options.municipality.elsewhere")  # type: ignore[arg-type]
+        if value in ("limburg", "elsewhere"):
+            return CATALOG.plain(lang, f"eligibility.options.municipality.{value}")  # type: ignore[arg-type]
         return {
             "maastricht": "Maastricht",
             "heerlen": "Heerlen",
             "sittard_geleen": "Sittard-Geleen",
         }[value]
+    if question == "kvk":
+        return CATALOG.plain(lang, "eligibility.kvk.dont_know")  # type: ignore[arg-type]
     return CATALOG.plain(lang, f"eligibility.options.{OPTION_GROUPS[question]}.{value}")  # type: ignore[arg-type]
 
 
+EXPAT = [("nationality", "other"), ("route", "hsm"), ("stay_long", "yes")]
 PATHS = {
     "one_stop": [
-        ("route", "hsm"),
-        ("stay_long", "yes"),
+        *EXPAT,
         ("municipality", "maastricht"),
         ("brp_registered", "no"),
         ("sponsor", "yes"),
         ("family", "partner"),
     ],
-    "service_point_registered": [
-        ("route", "researcher"),
+    "one_stop_eu": [
+        ("nationality", "eu"),
+        ("eu_route", "eu_employee"),
         ("stay_long", "yes"),
         ("municipality", "heerlen"),
-        ("brp_registered", "yes"),
+        ("sponsor", "yes"),
+        ("family", "none"),
     ],
+    "brp_dutch_caribbean": [
+        ("nationality", "dutch"),
+        ("dutch_from", "caribbean"),
+        ("stay_long", "yes"),
+        ("municipality", "maastricht"),
+        ("family", "none"),
+    ],
+    "eu_regular": [
+        ("nationality", "eu"),
+        ("eu_route", "eu_employee"),
+        ("stay_long", "yes"),
+        ("municipality", "maastricht"),
+        ("sponsor", "no"),
+    ],
+    "register_own_municipality": [
+        ("nationality", "eu"),
+        ("eu_route", "eu_other"),
+        ("stay_long", "yes"),
+        ("municipality", "maastricht"),
+    ],
+    "mic_planner": [*EXPAT, ("municipality", "limburg")],
     "service_point_route": [
+        ("nationality", "other"),
+        ("route", "other"),
+        ("stay_long", "yes"),
+        ("municipality", "heerlen"),
+    ],
+    "service_point_student": [
+        ("nationality", "other"),
         ("route", "student"),
         ("stay_long", "yes"),
         ("municipality", "sittard_geleen"),
-        ("brp_registered", "no"),
+    ],
+    "service_point_blue_card": [
+        ("nationality", "other"),
+        ("route", "blue_card"),
+        ("stay_long", "yes"),
+        ("municipality", "maastricht"),
     ],
     "service_point_sponsor": [
+        *EXPAT,
+        ("municipality", "maastricht"),
+        ("brp_registered", "no"),
+        ("sponsor", "no"),
+    ],
+    "service_point_sponsor_turkish": [
+        ("nationality", "turkish"),
         ("route", "hsm"),
         ("stay_long", "yes"),
         ("municipality", "maastricht"),
         ("brp_registered", "no"),
         ("sponsor", "no"),
     ],
-    "neither_investor": [("route", "investor"), ("investor_existing", "no")],
-    "neither_short_stay": [("route", "startup"), ("stay_long", "no")],
-    "neither_elsewhere": [
-        ("route", "orientation_year"),
+    "sponsor_unconfirmed": [
+        *EXPAT,
+        ("municipality", "maastricht"),
+        ("brp_registered", "no"),
+        ("sponsor", "unknown"),
+        ("kvk", "unknown"),
+    ],
+    "ind_desk_elsewhere": [
+        ("nationality", "other"),
+        ("route", "startup"),
         ("stay_long", "yes"),
         ("municipality", "elsewhere"),
+    ],
+    "rni_non_eu": [("nationality", "other"), ("route", "startup"), ("stay_long", "no")],
+    "rni_eu": [("nationality", "eu"), ("eu_route", "eu_employee"), ("stay_long", "no")],
+    "neither_investor": [
+        ("nationality", "other"),
+        ("route", "investor"),
+        ("investor_existing", "no"),
     ],
 }
 
 
 DECIDING = {
     "one_stop": ("sponsor", "yes"),
-    "service_point_registered": ("brp_registered", "yes"),
-    "service_point_route": ("route", "student"),
+    "one_stop_eu": ("nationality", "eu"),
+    "brp_dutch_caribbean": ("dutch_from", "caribbean"),
+    "eu_regular": ("sponsor", "no"),
+    "register_own_municipality": ("eu_route", "eu_other"),
+    "mic_planner": ("municipality", "limburg"),
+    "service_point_route": ("route", "other"),
+    "service_point_student": ("route", "student"),
+    "service_point_blue_card": ("route", "blue_card"),
     "service_point_sponsor": ("sponsor", "no"),
+    "service_point_sponsor_turkish": ("nationality", "turkish"),
+    "sponsor_unconfirmed": ("kvk", "unknown"),
+    "ind_desk_elsewhere": ("municipality", "elsewhere"),
+    "rni_non_eu": ("stay_long", "no"),
+    "rni_eu": ("stay_long", "no"),
     "neither_investor": ("investor_existing", "no"),
-    "neither_short_stay": ("stay_long", "no"),
-    "neither_elsewhere": ("municipality", "elsewhere"),
 }
 
 
@@ -85,7 +151,8 @@ DECIDING = {
 async def test_every_outcome_is_reachable_in_both_languages(
     fake: FakeBotApi, bot: Runtime, lang: str, outcome: str
 ) -> None:
-    chat = Chat(fake, fake.add_user(4000 + len(outcome) * 10 + (lang == "nl"), "Sam", lang))
+    user = 4000 + sorted(PATHS).index(outcome) * 2 + (lang == "nl")
+    chat = Chat(fake, fake.add_user(user, "Sam", lang))
     await chat.send("/start")
     await chat.tap(CATALOG.plain(lang, "menu.eligibility"))  # type: ignore[arg-type]
     for question, value in PATHS[outcome]:
@@ -107,13 +174,14 @@ async def test_back_goes_to_the_previous_question_and_forgets_its_answer(
     chat = Chat(fake, fake.add_user(4101, "Ida", "en"))
     await chat.send("/start")
     await chat.tap("✅ Can I use the one-stop shop?")
+    await chat.tap("Another nationality")
     await chat.tap("Foreign investor")
     [stay] = await chat.tap("Yes")  # already holds an investor permit
-    assert "Question 3" in stay.content
+    assert "Question 4" in stay.content
     [again] = await chat.tap("◀ Back")
-    assert "foreign investor" in again.content and "Question 2" in again.content
+    assert "foreign investor" in again.content and "Question 3" in again.content
     [back_to_route] = await chat.tap("◀ Back")
-    assert "Question 1" in back_to_route.content
+    assert "Question 2" in back_to_route.content
     await chat.tap("Student")
     [q2] = [chat.last]
     assert "more than 4 months" in q2.content
@@ -125,29 +193,41 @@ async def test_kvk_lookup_names_the_sponsor_and_the_register_date(
     chat = Chat(fake, fake.add_user(4102, "Joost", "nl"))
     await chat.send("/start")
     await chat.tap("✅ Kan ik naar de one-stop shop?")
-    for answer in ["Kennismigrant", "Ja", "Maastricht", "Nee", "Weet ik niet"]:
+    for answer in ["Een andere nationaliteit", "Kennismigrant", "Ja", "Maastricht", "Nee"]:
         await chat.tap(answer)
+    await chat.tap("Weet ik niet")
     assert "KvK-nummer" in chat.last.content
     [invalid] = await chat.send("1234")
     assert "precies 8 cijfers" in invalid.content
     replies = await chat.send("1000 0001")
     assert "Demo Research Institute (sample)" in replies[0].content
+    assert "lijst arbeid" in replies[0].content
     assert "zaterdag 28 november 2026" in replies[0].content
     assert "voorbeeldbestand" in replies[1].content
     [outcome] = await chat.tap("Nee, alleen ik")
     assert "Je kunt waarschijnlijk naar de one-stop shop" in outcome.content
-    assert "KvK-nummer: 10000001" in outcome.content
+    assert "Gevonden in het register: Demo Research Institute (sample) (10000001)" in (
+        outcome.content
+    )
+    assert "Erkend referent: Weet ik niet" not in outcome.content
 
 
 async def test_unknown_kvk_leads_to_the_service_point(fake: FakeBotApi, bot: Runtime) -> None:
     chat = Chat(fake, fake.add_user(4103, "Omar", "en"))
     await chat.send("/start")
     await chat.tap("✅ Can I use the one-stop shop?")
-    for answer in ["Highly skilled migrant", "Yes", "Maastricht", "No", "I don't know"]:
+    for answer in ["Another nationality", "Highly skilled migrant", "Yes", "Maastricht", "No"]:
         await chat.tap(answer)
-    replies = await chat.send("87654321")
-    assert "87654321 is not in the register" in replies[0].content
-    assert "The fast track needs a recognised sponsor" in replies[-1].content
+    await chat.tap("I don't know")
+    [missing] = await chat.send("87654321")
+    assert "87654321 is not in the work list" in missing.content
+    assert "I don't know" in missing.buttons()  # retype, search by name, or give up
+    retyped = await chat.send("10000003")
+    assert "Demo Health Campus BV (sample)" in retyped[0].content
+    await chat.tap("◀ Back")
+    await chat.send("87654321")
+    await chat.tap("I don't know")
+    assert "I could not confirm that your employer" in chat.last.content
 
 
 @pytest.mark.parametrize(
@@ -163,6 +243,7 @@ async def test_salary_check_uses_the_threshold_of_the_year(
     chat = Chat(fake, fake.add_user(4104 if lang == "en" else 4105, "Lee", lang))
     await chat.send("/start")
     await chat.tap(CATALOG.plain(lang, "menu.eligibility"))  # type: ignore[arg-type]
+    await chat.tap(label(lang, "nationality", "other"))
     await chat.tap(label(lang, "route", "hsm"))
     await chat.tap(label(lang, "stay_long", "yes"))
     await chat.tap(label(lang, "municipality", "elsewhere"))
@@ -227,13 +308,14 @@ async def test_a_question_mid_flow_is_answered_and_the_flow_resumes(
     chat = Chat(fake, fake.add_user(4109, "Lina", "en"))
     await chat.send("/start")
     await chat.tap("✅ Can I use the one-stop shop?")
+    await chat.tap("Another nationality")
     await chat.tap("EU Blue Card")
     replies = await chat.send("what documents do I need to bring for BRP registration")
     assert "Source" in replies[0].content
     assert replies[-2].content == "Let's continue where you were:"
-    assert "Question 2" in replies[-1].content
-    [q3] = await chat.tap("Yes")
-    assert "Question 3" in q3.content
+    assert "Question 3" in replies[-1].content
+    [q4] = await chat.tap("Yes")
+    assert "Question 4" in q4.content
 
 
 async def test_a_vague_question_offers_choices(fake: FakeBotApi, bot: Runtime) -> None:

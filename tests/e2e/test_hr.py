@@ -620,7 +620,13 @@ async def test_a_sponsor_that_left_the_register_can_register_nothing_and_grants_
     }
     [token] = links(await send_file(hr, "k.csv", upload_csv("en", [row])))
     # A new copy of the register no longer lists the sponsor (as after `onestop sponsors import`).
-    register = replace(hr_bot.ctx.sponsors, organisations={KVK_B: ORG_B})
+    lists = {
+        category: replace(
+            found, organisations={k: v for k, v in found.organisations.items() if k != KVK_A}
+        )
+        for category, found in hr_bot.ctx.sponsors.lists.items()
+    }
+    register = replace(hr_bot.ctx.sponsors, lists=lists)
     hr_bot.conversations.use_context(replace(hr_bot.ctx, sponsors=register))
     [paused] = await hr.send("/hires")
     assert paused.content == t("en", "hr.home.not_recognised", kvk=KVK_A)

@@ -54,6 +54,7 @@ async def test_switching_language_mid_flow_continues_at_the_same_step(
     chat = Chat(fake, fake.add_user(2005, "Ana", "en"))
     await chat.send("/start")
     await chat.tap("✅ Can I use the one-stop shop?")
+    await chat.tap("Another nationality")
     await chat.tap("Highly skilled migrant")
     [question] = await chat.send("/language") and [chat.last]
     assert "Nederlands" in " ".join(question.buttons())
@@ -65,7 +66,7 @@ async def test_switching_language_mid_flow_continues_at_the_same_step(
     assert replies[2].buttons() == ["Ja", "Nee", "◀ Terug"]
     # The flow goes on in Dutch from the same answers.
     [municipality] = await chat.tap("Ja")
-    assert "In welke gemeente ga je wonen?" in municipality.content
+    assert "Waar ga je wonen?" in municipality.content
 
 
 async def test_help_and_start_resume_the_flow_and_cancel_ends_it(
@@ -74,13 +75,14 @@ async def test_help_and_start_resume_the_flow_and_cancel_ends_it(
     chat = Chat(fake, fake.add_user(2006, "Ben", "en"))
     await chat.send("/start")
     await chat.tap("✅ Can I use the one-stop shop?")
+    await chat.tap("Another nationality")
     await chat.tap("Researcher (EU Directive 2016/801)")
     help_replies = await chat.send("/help")
     assert "How I work" in help_replies[0].content
-    assert "Question 2" in help_replies[-1].content
+    assert "Question 3" in help_replies[-1].content
     start_replies = await chat.send("/start")
     assert start_replies[0].content.startswith("Welcome back, Ben")
-    assert "Question 2" in start_replies[-1].content
+    assert "Question 3" in start_replies[-1].content
     [cancelled] = await chat.send("/cancel")
     assert cancelled.content == "Stopped. Nothing of that was kept."
     [nothing] = await chat.send("/cancel")
@@ -105,14 +107,15 @@ async def test_stale_and_forged_buttons_change_nothing(fake: FakeBotApi, bot: Ru
     chat = Chat(fake, fake.add_user(2007, "Eve", "en"))
     await chat.send("/start")
     await chat.tap("✅ Can I use the one-stop shop?")
+    await chat.tap("Another nationality")
     await chat.tap("Highly skilled migrant")
     old_prompt = chat.with_button("Yes")
-    await chat.send("/help")  # shows question 2 again; the old prompt keeps its buttons
+    await chat.send("/help")  # shows question 3 again; the old prompt keeps its buttons
     await chat.tap("Yes")
     # The old prompt's button is stale now: refused, and the current step is shown again.
     replies = await chat.tap("No", old_prompt)
     assert fake.callback_answers[-1].text == "That button is no longer active."
-    assert "Question 3" in replies[-1].content
+    assert "Question 4" in replies[-1].content
     for forged in [
         FlowAnswer("elig", "municipality", "atlantis").pack(),
         "f:elig:municipality",

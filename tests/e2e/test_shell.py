@@ -78,6 +78,7 @@ def family_books(en: bool, day: str) -> list[str]:
     return [
         "/start",
         "✅ Can I use the one-stop shop?" if en else "✅ Kan ik naar de one-stop shop?",
+        "Another nationality" if en else "Een andere nationaliteit",
         "Highly skilled migrant" if en else "Kennismigrant",
         "Yes" if en else "Ja",
         "Maastricht",

@@ -162,6 +162,7 @@ async def become_eligible(chat: Chat, family: str) -> None:
     await chat.tap(chat.label("menu.eligibility"))
     assert chat.texts()[0] == chat.t("eligibility.intro")
     answers = [
+        chat.label("eligibility.options.nationality.other"),
         chat.label("eligibility.options.route.hsm"),
         chat.label("eligibility.options.yes_no.yes"),
         "Maastricht",
@@ -212,7 +213,13 @@ async def test_a_full_booking_from_the_menu(bot: Bot, lang: Language) -> None:
     location = bot.ctx.location_for("maastricht")
     people = chat.label("booking.people_one")
     assert chat.texts() == [
-        chat.t("booking.intro", location=location.name),
+        chat.t(
+            "booking.intro",
+            location=location.name,
+            steps=", ".join(
+                chat.label(f"booking.steps.{s}") for s in ("ind", "municipality", "advice")
+            ),
+        ),
         chat.t("booking.choose_day", size=1, people=people),
     ]
     confirmation, checklist, calendar_file, menu = (await book_a_day(chat)).replies

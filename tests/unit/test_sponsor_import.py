@@ -48,13 +48,14 @@ def test_a_good_file_replaces_the_register(tmp_path: Path, content: Path) -> Non
     count = import_register(source, content, taken_on=date(2026, 12, 1), source_url=None)
     assert count == 3
     register = load_register(content)
+    work = register.list_of("work")
     assert register.taken_on == date(2026, 12, 1)
-    assert register.sample is False
-    assert register.source == IND_URL  # kept from the previous copy when not given
+    assert work is not None and work.sample is False
+    assert work.source == IND_URL  # kept from the previous copy when not given
     assert register.lookup("50169181") == "Maastricht University"
     assert register.lookup("14024595") == "Chemelot Campus, B.V."
     assert register.lookup("12345678") == "Zoë's Lab B.V."
-    assert register.lookup("10000001") is None  # the sample is gone
+    assert register.lookup("10000002") is None  # the sample work list is gone
     leftovers = [p.name for p in (content / "sponsors").iterdir()]
     assert sorted(leftovers) == ["register.csv", "register.toml"]
 
@@ -66,7 +67,8 @@ def test_the_inds_dutch_headers_semicolons_and_a_bom(tmp_path: Path, content: Pa
     url = 'https://ind.nl/nl/openbaar-register?x="1"'
     assert import_register(source, content, taken_on=date(2026, 11, 2), source_url=url) == 1
     register = load_register(content)
-    assert register.source == url
+    work = register.list_of("work")
+    assert work is not None and work.source == url
     assert register.lookup("50169181") == "Universiteit Maastricht"
 
 
@@ -134,8 +136,9 @@ def test_cli_imports_and_reports(tmp_path: Path, content: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "imported 2 recognised sponsors, register taken on 2026-11-30" in done.stdout
     assert "restart" in done.stdout
-    register = load_register(content)
-    assert (register.taken_on, register.source, len(register.organisations)) == (
+    work = load_register(content).list_of("work")
+    assert work is not None
+    assert (work.taken_on, work.source, len(work.organisations)) == (
         date(2026, 11, 30),
         "https://x.nl/r",
         2,

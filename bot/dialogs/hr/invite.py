@@ -198,6 +198,7 @@ class InviteFlow:
         if family is None:  # reopened after confirming: keep what was answered then
             family = str(stored[2].get("family", "none")) if stored else "none"
         answers: dict[str, object] = {
+            "nationality": "other",  # HR registers hires on a residence-permit route
             "route": hire.route,
             "stay_long": "yes",
             "municipality": hire.municipality,
@@ -206,9 +207,11 @@ class InviteFlow:
             "family": family,
         }
         decision = turn.ctx.rules.decide(answers)
-        recognised = turn.ctx.sponsors.lookup(hire.kvk) is not None
+        category = turn.ctx.rules.register_for(answers)
+        recognised = turn.ctx.sponsors.lookup(hire.kvk, category) is not None
+        visit = turn.ctx.rules.visit_of(decision.outcome.id) if decision is not None else None
         turn.dialog = turn.dialog.end()
-        if decision is None or decision.outcome.category != "one_stop" or not recognised:
+        if decision is None or visit is None or not recognised:
             turn.say(
                 turn.t("hr.invite.no_fast_track"),
                 ((Button(turn.label("booking.start_check"), Menu("elig")),), (menu_button(turn),)),
@@ -216,7 +219,9 @@ class InviteFlow:
             return
         saved = {k: str(v) for k, v in answers.items()}
         saved.update(kvk=hire.kvk, via="hr")
-        await turn.uow.eligibility.save(user_id, OUTCOME, "one_stop", saved, turn.now)
+        await turn.uow.eligibility.save(
+            user_id, OUTCOME, "one_stop", saved, turn.now, visit=visit.id
+        )
         parts = [
             turn.t(
                 "hr.invite.eligible",

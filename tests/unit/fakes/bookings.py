@@ -246,11 +246,22 @@ class MemoryEligibility:
         self._t = tables
 
     async def save(
-        self, user_id: int, outcome: str, category: str, answers: Mapping[str, Any], now: datetime
+        self,
+        user_id: int,
+        outcome: str,
+        category: str,
+        answers: Mapping[str, Any],
+        now: datetime,
+        *,
+        visit: str | None = None,
     ) -> None:
         self._t.eligibility[user_id] = EligibilityRecord(
-            outcome, category, json_copy(dict(answers)), utc(now)
+            outcome, category, json_copy(dict(answers)), utc(now), visit
         )
+
+    async def visit_of(self, user_id: int) -> str | None:
+        record = self._t.eligibility.get(user_id)
+        return None if record is None else record.visit
 
     async def get(self, user_id: int) -> tuple[str, str, dict[str, Any]] | None:
         record = self._t.eligibility.get(user_id)

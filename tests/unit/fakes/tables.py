@@ -72,6 +72,7 @@ class EligibilityRecord:
     category: str
     answers: dict[str, Any]
     decided_at: datetime
+    visit: str | None = None
 
 
 @dataclass
