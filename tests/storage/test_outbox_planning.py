@@ -84,6 +84,8 @@ async def test_the_purge_deletes_once(database: Database, ctx: AppContext) -> No
     async with SqlUnitOfWork(database) as uow:
         await uow.recent.add(11, "old text", NOW - timedelta(days=ctx.purge_after_days + 5), 5)
         await uow.recent.add(11, "new text", NOW, 5)
+        await uow.faq_gaps.record("old gap?", "en", NOW - timedelta(days=ctx.purge_after_days + 1))
+        await uow.faq_gaps.record("new gap?", "en", NOW)
         await uow.commit()
     async with SqlUnitOfWork(database) as uow:
         first = await privacy.purge_expired(uow, ctx, NOW)
@@ -92,5 +94,6 @@ async def test_the_purge_deletes_once(database: Database, ctx: AppContext) -> No
         second = await privacy.purge_expired(uow, ctx, NOW)
         await uow.commit()
         assert await uow.recent.last(11, 5) == ["new text"]
-    assert first["messages"] == 1
+        assert await uow.faq_gaps.most_frequent() == [("new gap?", "en", 1)]
+    assert first["messages"] == 1 and first["faq_gaps"] == 1
     assert set(second.values()) == {0}
