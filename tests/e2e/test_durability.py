@@ -8,6 +8,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.app import build_runtime, running
 from fakebotapi import FakeBotApi
@@ -150,3 +152,27 @@ async def _until_healthy(client: httpx.AsyncClient, port: int) -> None:
             pass
         await asyncio.sleep(0.1)
     raise TimeoutError(f"bot on port {port} never became healthy")
+
+
+async def test_postgres_dropping_connections_does_not_cost_an_update(fake: FakeBotApi) -> None:
+    if not POSTGRES_URL:
+        pytest.skip("TEST_DATABASE_URL not set")
+    await reset_postgres(POSTGRES_URL)
+    runtime = build_runtime(bot_settings(fake, POSTGRES_URL))
+    async with running(runtime, "polling"):
+        chat = Chat(fake, fake.add_user(7601, "Pia", "en"))
+        await chat.send("/start")
+        # A server restart or failover: every connection the bot pooled is gone.
+        engine = create_async_engine(POSTGRES_URL)
+        async with engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            )
+        await engine.dispose()
+        [answer] = await chat.send("what is a BSN")
+        assert "Sorry, something went wrong" not in answer.content
+        assert "BSN" in answer.content
+        await fake.wait_until_idle()
