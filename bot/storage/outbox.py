@@ -72,11 +72,11 @@ class OutboxRepository:
         )
         return int(getattr(result, "rowcount", 0) or 0)
 
-    async def has_pending_kind(self, kind: str) -> bool:
-        """Whether a message of this kind is waiting (one digest at a time)."""
+    async def has_open_kind(self, kind: str) -> bool:
+        """Whether a message of this kind is waiting or being sent (one digest at a time)."""
         found = await self._session.scalar(
             select(OutboxRow.id)
-            .where(OutboxRow.kind == kind, OutboxRow.status == "pending")
+            .where(OutboxRow.kind == kind, OutboxRow.status.in_(("pending", "sending")))
             .limit(1)
         )
         return found is not None

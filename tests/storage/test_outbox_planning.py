@@ -45,6 +45,23 @@ async def test_the_digest_is_planned_once(database: Database, staffed: AppContex
     assert [(k, c) for k, c, _ in await _pending(database)] == [("staff_digest", STAFF)]
 
 
+async def test_two_processes_planning_at_once_make_one_digest(
+    database: Database, staffed: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with SqlUnitOfWork(database) as uow:
+        assert await digest.plan_next(uow, staffed, NOW) is not None
+        await uow.commit()
+
+    async def looked_too_early(kind: str) -> bool:
+        return False  # this process checked before the other one's digest was committed
+
+    async with SqlUnitOfWork(database) as uow:
+        monkeypatch.setattr(uow.outbox, "has_open_kind", looked_too_early)
+        assert await digest.plan_next(uow, staffed, NOW) is None
+        await uow.commit()
+    assert [(k, c) for k, c, _ in await _pending(database)] == [("staff_digest", STAFF)]
+
+
 async def test_no_digest_without_a_staff_chat(database: Database, ctx: AppContext) -> None:
     async with SqlUnitOfWork(database) as uow:
         assert await digest.plan_next(uow, replace(ctx, staff_chat_id=None), NOW) is None
