@@ -14,6 +14,7 @@ from bot.domain.dialog import Dialog
 from bot.domain.language import Language
 from bot.domain.users import UserProfile
 from bot.storage.unit_of_work import UnitOfWork
+from bot.uploads.hire_files import UploadError, UploadRows
 
 NOTHING = Markup("")
 InputKind = Literal["command", "text", "button", "document", "other"]
@@ -40,6 +41,7 @@ class Incoming:
     has_media: bool = False
     file_name: str = ""  # a document's name as sent
     file_content: bytes | None = None  # downloaded only for small spreadsheet uploads
+    upload: UploadRows | UploadError | None = None  # file_content read, before the transaction
 
 
 @dataclass(frozen=True)

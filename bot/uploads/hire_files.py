@@ -113,6 +113,17 @@ def parse_upload(
     return _records(table, header_lookup(catalog))
 
 
+UploadRows = list[tuple[int, dict[str, str]]]
+
+
+def read_upload(content: bytes, filename: str, catalog: Catalog) -> UploadRows | UploadError:
+    """parse_upload with its refusal as a value: made to run in a worker thread."""
+    try:
+        return parse_upload(content, filename, catalog=catalog)
+    except UploadError as error:
+        return error
+
+
 def _records(
     table: Iterable[tuple[int, list[str]]], lookup: Mapping[str, str]
 ) -> list[tuple[int, dict[str, str]]]:

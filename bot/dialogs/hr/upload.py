@@ -22,7 +22,6 @@ from bot.uploads.hire_files import (
     MAX_ROWS,
     MAX_UPLOAD_BYTES,
     UploadError,
-    parse_upload,
     row_problem_text,
     template_csv,
     template_filename,
@@ -103,17 +102,16 @@ class HireUploadFlow:
         if account is None:
             return
         incoming = turn.incoming
-        if incoming.file_content is None:
+        rows = incoming.upload  # read by the runner in a worker thread, before this transaction
+        if rows is None:
             name = incoming.file_name.lower()
             key = (
                 "hr.upload.not_read" if name.endswith((".csv", ".xlsx")) else "hr.upload.not_a_file"
             )
             turn.say(turn.t(key, kb=MAX_UPLOAD_BYTES // 1000), ((menu_button(turn),),))
             return
-        try:
-            rows = parse_upload(incoming.file_content, incoming.file_name, catalog=turn.ctx.catalog)
-        except UploadError as error:
-            turn.say(upload_error_text(turn.ctx.catalog, turn.lang, error))
+        if isinstance(rows, UploadError):
+            turn.say(upload_error_text(turn.ctx.catalog, turn.lang, rows))
             await self.prompt(turn)
             return
         problems: list[RowProblem] = []
