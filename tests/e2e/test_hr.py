@@ -573,7 +573,7 @@ async def test_many_links_come_as_a_file_the_list_pages_and_notifications_can_be
     arrival = (today() + timedelta(days=15)).isoformat()
     rows = [
         {
-            "name": f"Medewerker {chr(65 + n)}",
+            "name": f"{'-' if n == 11 else ''}Medewerker {chr(65 + n)}",  # a formula, to Excel
             "email": f"m{n}@example.nl",
             "arrival_date": arrival,
             "route": "hsm",
@@ -589,6 +589,7 @@ async def test_many_links_come_as_a_file_the_list_pages_and_notifications_can_be
     lines = document.document.data.decode("utf-8-sig").splitlines()
     assert lines[0] == "Rij;Naam;Persoonlijke link;Geldig tot en met"
     assert len(lines) == 13 and lines[1].startswith("2;Medewerker A;https://t.me/")
+    assert lines[12].startswith("13;'-Medewerker L;https://t.me/")  # no formula
     tokens = [line.split(";")[2].rsplit("=", 1)[1] for line in lines[1:]]
     assert not links([m for m in report if m.document is None])  # not repeated in the chat
 
