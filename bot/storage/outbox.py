@@ -217,6 +217,15 @@ class OutboxRepository:
         )
         return bool(getattr(result, "rowcount", 0))
 
+    async def postpone(self, message_id: int, due: datetime, *, claim: str | None = None) -> bool:
+        """Puts a row back unsent for later, without counting an attempt (quiet hours)."""
+        result = await self._session.execute(
+            update(OutboxRow)
+            .where(self._ours(message_id, claim))
+            .values(status="pending", due_at=due, claim=None, claimed_until=None)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
     async def counts(self) -> dict[str, int]:
         """Rows per status."""
         rows = await self._session.execute(

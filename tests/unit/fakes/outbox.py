@@ -154,6 +154,14 @@ class MemoryOutbox:
         record.claim, record.claimed_until = None, None
         return True
 
+    async def postpone(self, message_id: int, due: datetime, *, claim: str | None = None) -> bool:
+        record = self._ours(message_id, claim)
+        if record is None:
+            return False
+        record.status, record.due_at = "pending", utc(due)
+        record.claim, record.claimed_until = None, None
+        return True
+
     async def counts(self) -> dict[str, int]:
         return dict(Counter(r.status for r in self._t.outbox.values()))
 
