@@ -43,6 +43,8 @@ class UpdateStore(Protocol):
 
     async def prune(self, before: datetime) -> int: ...
 
+    async def highest(self) -> int: ...
+
 
 class FaqGapStore(Protocol):
     """Unanswered questions."""

@@ -101,6 +101,11 @@ class UpdateLog:
         )
         return int(getattr(result, "rowcount", 0) or 0)
 
+    async def highest(self) -> int:
+        """The highest update id applied and still remembered (0 for none)."""
+        found = await self._session.scalar(select(func.max(ProcessedUpdateRow.update_id)))
+        return int(found or 0)
+
 
 class FaqGapRepository:
     """Unanswered questions, for staff to see what content is missing."""

@@ -111,9 +111,12 @@ async def test_changes_without_commit_are_forgotten_and_updates_recorded_once(
         await uow.eligibility.save(1, "one_stop", "one_stop", {"family": "none"}, NOW)
     async with units() as uow:
         assert await uow.eligibility.get(1) is None
+        assert await uow.updates.highest() == 0
         assert await uow.chat_state.record_update(7, NOW)
+        assert await uow.chat_state.record_update(3, NOW)
         await uow.commit()
     async with units() as uow:
+        assert await uow.updates.highest() == 7
         assert not await uow.chat_state.record_update(7, NOW)
 
 

@@ -88,6 +88,9 @@ class MemoryUpdates:
             del self._t.processed_updates[update_id]
         return len(old)
 
+    async def highest(self) -> int:
+        return max(self._t.processed_updates, default=0)
+
 
 class MemoryFaqGaps:
     """FaqGapRepository: grouped by the trimmed, lower-cased text and the language."""
