@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import math
+import re
 import shutil
 import sys
 import tempfile
@@ -40,6 +41,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -138,6 +140,19 @@ def fresh_sqlite() -> tuple[str, Path]:
     """A new SQLite file in a new temporary folder: its URL and the folder."""
     folder = Path(tempfile.mkdtemp(prefix="onestop-bench-reminders-"))
     return f"sqlite+aiosqlite:///{folder / 'bench.sqlite3'}", folder
+
+
+def awake_content(folder: Path) -> Path:
+    """content/ with its quiet hours moved to a minute twelve hours away (they apply at send
+    time, and the benchmark sends at the real time of day, which may be night)."""
+    target = folder / "content"
+    shutil.copytree(ROOT / "content", target)
+    reminders = target / "reminders.toml"
+    start = datetime.now(ZoneInfo("Europe/Amsterdam")) + timedelta(hours=12)
+    quiet = f'start = "{start:%H:%M}"\nend = "{start + timedelta(minutes=1):%H:%M}"'
+    text = re.sub(r'start = "[0-9:]+"\nend = "[0-9:]+"', quiet, reminders.read_text("utf-8"))
+    reminders.write_text(text, "utf-8")
+    return target
 
 
 async def empty_postgres(url: str) -> None:
@@ -329,6 +344,7 @@ async def run(options: Options) -> Report:
             database_url=options.database_url,
             staff_chat_id=None,  # no staff digest row: only the benchmark's rows are due
             admin_user_ids=(),
+            content_dir=awake_content(Path(tempfile.mkdtemp(prefix="onestop-bench-content-"))),
         )
         if settings.database_url.startswith("postgresql"):
             await empty_postgres(settings.database_url)

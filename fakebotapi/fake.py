@@ -145,6 +145,10 @@ class FakeBotApi:
         self.world.add_chat(user)
         return user
 
+    def continue_update_ids(self, after: int) -> None:
+        """Numbers the next updates above `after` (a bot that already applied ids up to it)."""
+        self.world.next_update_id = max(self.world.next_update_id, after + 1)
+
     def add_group(
         self,
         chat_id: int,

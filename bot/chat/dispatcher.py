@@ -22,6 +22,7 @@ from bot.chat.sender import markup, retry_after_seconds
 from bot.content.context import AppContext
 from bot.dialogs.reminder_texts import render
 from bot.domain.outbox import OutboxMessage
+from bot.domain.reminders import held_until
 from bot.services import digest, followups, privacy
 from bot.services.clock import Clock
 from bot.storage.database import Database
@@ -96,6 +97,7 @@ class _Outcome:
     status: str
     error: str = ""
     retry_in: timedelta | None = None
+    held_until: datetime | None = None  # not sent, not an attempt: quiet hours
 
 
 class Dispatcher:
@@ -203,9 +205,13 @@ class Dispatcher:
 
     async def _deliver(self, message: OutboxMessage, token: str) -> None:
         """One row, start to end; whatever goes wrong stays with this row."""
+        held = held_until(message.kind, self._clock.now(), self._ctx.zone, self._ctx.reminders)
         try:
-            async with self._pacer.turn(message.chat_id), self._sending:
-                outcome = await self._attempt(message)
+            if held is not None:
+                outcome = _Outcome("pending", held_until=held)
+            else:
+                async with self._pacer.turn(message.chat_id), self._sending:
+                    outcome = await self._attempt(message)
         except Exception as exc:  # a bug must not strand the row, nor stop the batch
             log.error("outbox_error id=%s kind=%s error=%s", message.id, message.kind, _name(exc))
             self._count("error")
@@ -256,7 +262,10 @@ class Dispatcher:
         now = self._clock.now()
         wakes: list[datetime] = []
         async with SqlUnitOfWork(self._database) as uow:
-            if outcome.retry_in is not None:
+            if outcome.held_until is not None:
+                ours = await uow.outbox.postpone(message.id, outcome.held_until, claim=token)
+                wakes.append(outcome.held_until)
+            elif outcome.retry_in is not None:
                 due = now + outcome.retry_in
                 ours = await uow.outbox.retry(message.id, due, outcome.error, claim=token)
                 wakes.append(due)
@@ -274,7 +283,9 @@ class Dispatcher:
             return
         for due in wakes:
             self.wake_at(due)
-        if outcome.retry_in is None:
+        if outcome.held_until is not None:
+            log.info("outbox_held id=%s kind=%s reason=quiet_hours", message.id, message.kind)
+        elif outcome.retry_in is None:
             log.info("outbox_%s id=%s kind=%s", outcome.status, message.id, message.kind)
 
 

@@ -14,10 +14,33 @@ from bot.uploads.hire_files import MAX_UPLOAD_BYTES
 
 log = logging.getLogger(__name__)
 UPLOAD_SUFFIXES = (".csv", ".xlsx")
+# C0 control characters but newline and tab: PostgreSQL refuses U+0000 in text, and none of them
+# means anything in a message, a name or a file name.
+_CONTROLS = dict.fromkeys(c for c in range(0x20) if chr(c) not in "\n\t")
+
+
+def clean(text: str) -> str:
+    """The text without control characters (newlines and tabs are kept)."""
+    return text.translate(_CONTROLS)
 
 
 def incoming_from(update: Update) -> Incoming | None:
-    """The user's input, or None for updates the bot does not act on."""
+    """The user's input, or None for updates the bot does not act on; control characters gone."""
+    incoming = _incoming(update)
+    if incoming is None:
+        return None
+    return replace(
+        incoming,
+        text=clean(incoming.text),
+        command=clean(incoming.command),
+        args=clean(incoming.args),
+        data=clean(incoming.data),
+        first_name=clean(incoming.first_name),
+        file_name=clean(incoming.file_name),
+    )
+
+
+def _incoming(update: Update) -> Incoming | None:
     user = update.effective_user
     chat = update.effective_chat
     if user is None or chat is None or user.is_bot:

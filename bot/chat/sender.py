@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from dataclasses import replace
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, ReplyParameters
 from telegram.constants import ParseMode
@@ -51,8 +52,10 @@ async def deliver(
         await _safely(
             bot.edit_message_reply_markup(incoming.chat_id, incoming.message_id, reply_markup=None)
         )
-    tagged = []
+    tagged: list[tuple[str, int, int | None]] = []
     for reply in outcome.replies:
+        if reply.needs and not any(tag == reply.needs for tag, _, _ in tagged):
+            reply = replace(reply, text=reply.otherwise, needs="")
         sent = await _send(bot, incoming, reply)
         if reply.tag and sent is not None:
             tagged.append((reply.tag, *sent))

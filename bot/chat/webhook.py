@@ -14,7 +14,7 @@ from telegram.ext import Application
 from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 from tornado.web import Application as WebApplication
-from tornado.web import RequestHandler
+from tornado.web import RequestHandler, stream_request_body
 
 from bot.storage.database import Database
 
@@ -23,30 +23,46 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+MAX_UPDATE_BYTES = 1024 * 1024  # Telegram's updates are a few kilobytes; this is generous
 BotApplication = Application[Any, Any, Any, Any, Any, Any]
 
 
+@stream_request_body
 class _UpdateHandler(RequestHandler):
-    """Accepts an update only with the right secret, then queues it for the Application."""
+    """Checks the secret before reading a byte of the body, caps it, then queues the update."""
 
     def initialize(self, bot_application: BotApplication, secret: str) -> None:
         self.bot_application = bot_application
         self.secret = secret
+        self._chunks: list[bytes] = []
 
-    async def post(self) -> None:
+    def prepare(self) -> None:
         given = self.request.headers.get(SECRET_HEADER, "")
         if not hmac.compare_digest(given.encode(), self.secret.encode()):
             self.set_status(403)
-            return
-        try:
-            data = json.loads(self.request.body)
-            update = Update.de_json(data, self.bot_application.bot)
-        except (ValueError, TypeError, KeyError):
+            self.finish()  # the body is never read
+
+    def data_received(self, chunk: bytes) -> None:
+        self._chunks.append(chunk)
+
+    async def post(self) -> None:
+        update = self._update(b"".join(self._chunks))
+        if update is None:
             log.warning("webhook_rejected reason=malformed_update")
             self.set_status(400)
             return
         await self.bot_application.update_queue.put(update)
         self.set_status(200)
+
+    def _update(self, body: bytes) -> Update | None:
+        """The update in the body; None for anything else, however well-formed."""
+        try:
+            data = json.loads(body)
+            if not isinstance(data, dict) or type(data.get("update_id")) is not int:
+                return None
+            return Update.de_json(data, self.bot_application.bot)
+        except Exception:  # whatever PTB's parser trips on is the sender's error, not ours
+            return None
 
 
 class _HealthHandler(RequestHandler):
@@ -99,7 +115,8 @@ class WebhookServer:
                 *([("/metrics", _MetricsHandler, {"metrics": metrics})] if metrics else []),
             ]
         )
-        self._server = HTTPServer(web, xheaders=True)
+        # Nothing this server accepts is large: a longer body is refused unread (after the secret).
+        self._server = HTTPServer(web, xheaders=True, max_body_size=MAX_UPDATE_BYTES)
         self.port = 0
 
     def listen(self, host: str, port: int) -> int:

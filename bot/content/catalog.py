@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 import string
 import tomllib
 from collections.abc import Mapping
@@ -34,6 +35,11 @@ def escape(value: object) -> str:
     if isinstance(value, Markup):
         return value
     return html.escape(str(value), quote=False)
+
+
+def shown(text: Markup) -> str:
+    """What Telegram shows of an HTML text: tags dropped, entities decoded."""
+    return html.unescape(re.sub(r"<[^>]*>", "", text))
 
 
 def _flatten(table: Mapping[str, object], prefix: str = "") -> dict[str, str]:

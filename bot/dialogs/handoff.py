@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Literal
 
-from bot.content.catalog import Markup, escape, format_day, format_moment
+from bot.content.catalog import Markup, escape, format_day, format_moment, shown
 from bot.dialogs.callbacks import HandoffTopic, LeaveHandoff, RateHandoff, TicketAction
 from bot.dialogs.menu import menu_button
 from bot.dialogs.prereg import staff_status_key
@@ -17,10 +17,14 @@ from bot.domain.handoff import (
     expected_wait_minutes,
     in_office_hours,
     next_opening,
+    quotes_within,
+    telegram_length,
 )
 from bot.services.handoff import plan_reraise
 
 FLOW = "handoff"
+# Telegram takes 4,096 characters; the rest is room for the "claimed/closed by" line.
+ALERT_LIMIT = 4096 - 200
 RATINGS: tuple[Literal[1, 2, 3, 4, 5], ...] = (1, 2, 3, 4, 5)
 
 
@@ -90,20 +94,26 @@ async def open_ticket(turn: Turn, topic: str) -> None:
             ticket=ticket.id,
             when=format_moment(when.astimezone(turn.ctx.zone), turn.lang),
         )
-    turn.say(text, _back_keyboard(turn, ticket))
+    turn.say(
+        text,
+        _back_keyboard(turn, ticket),
+        needs=f"alert:{ticket.id}",
+        otherwise=turn.t("handoff.not_passed_on", ticket=ticket.id),
+    )
     due = await plan_reraise(turn.uow, turn.ctx, ticket.id, turn.now)
     if due is not None:
         turn.wakeups.append(due)
 
 
 async def alert_text(turn: Turn, ticket: Ticket) -> Markup:
-    """Everything staff need, in the staff chat's language; no personal data beyond the name."""
+    """Everything staff need, in the staff chat's language; no personal data beyond the name.
+
+    Always within Telegram's limit, with room for the "claimed by" line: the quoted messages
+    are shortened, never the ticket's facts.
+    """
     lang = turn.ctx.default_language
     catalog = turn.ctx.catalog
     recent = await turn.uow.recent.last(ticket.chat_id, turn.ctx.handoff.recent_messages)
-    messages = "\n".join(f"› {escape(text)}" for text in recent) or catalog.plain(
-        lang, "handoff.staff.no_messages"
-    )
     booking = await turn.uow.bookings.active_for_user(ticket.user_id)
     booking_text = (
         catalog.plain(
@@ -119,20 +129,28 @@ async def alert_text(turn: Turn, ticket: Ticket) -> Markup:
     eligibility = await turn.uow.eligibility.get(ticket.user_id)
     forms = await turn.uow.prereg.completeness([booking.id] if booking is not None else [])
     complete = forms.get(booking.id) if booking is not None else None
-    return catalog.text(
-        lang,
-        "handoff.staff.alert",
-        ticket=ticket.id,
-        name=ticket.user_name,
-        language=ticket.language.upper(),
-        topic=catalog.plain(lang, f"handoff.topics.{ticket.topic}"),
-        messages=Markup(messages),
-        booking=booking_text,
-        prereg=catalog.plain(lang, staff_status_key(complete)),
-        eligibility=eligibility[0]
-        if eligibility
-        else catalog.plain(lang, "handoff.staff.no_eligibility"),
-    )
+
+    def alert(messages: str) -> Markup:
+        return catalog.text(
+            lang,
+            "handoff.staff.alert",
+            ticket=ticket.id,
+            name=ticket.user_name,
+            language=ticket.language.upper(),
+            topic=catalog.plain(lang, f"handoff.topics.{ticket.topic}"),
+            messages=Markup(messages),
+            booking=booking_text,
+            prereg=catalog.plain(lang, staff_status_key(complete)),
+            eligibility=eligibility[0]
+            if eligibility
+            else catalog.plain(lang, "handoff.staff.no_eligibility"),
+        )
+
+    if not recent:
+        return alert(escape(catalog.plain(lang, "handoff.staff.no_messages")))
+    frame = telegram_length(shown(alert(""))) + len(recent) * len("› \n")
+    quoted = quotes_within(recent, ALERT_LIMIT - frame)
+    return alert("\n".join(f"› {escape(text)}" for text in quoted))
 
 
 def _staff_buttons(turn: Turn, ticket: Ticket, *, claimed: bool) -> Keyboard:

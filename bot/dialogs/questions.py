@@ -31,7 +31,8 @@ async def answer_question(turn: Turn, text: str) -> None:
         )
         turn.say(turn.t("faq.did_you_mean"), (*buttons, (menu_button(turn),)))
     else:
-        await turn.uow.faq_gaps.record(text, turn.lang, turn.now)
+        if not turn.dialog.active:  # inside a form, what is typed may be someone's answers
+            await turn.uow.faq_gaps.record(text, turn.lang, turn.now)
         staffed = turn.ctx.staff_chat_id is not None
         if staffed and misses >= turn.ctx.handoff.unanswered_before_offer:
             turn.say(turn.t("handoff.offer"), ((person_button(turn),), (menu_button(turn),)))

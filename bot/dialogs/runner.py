@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot.content.context import AppContext
@@ -14,6 +15,7 @@ from bot.domain.language import Language, language_for
 from bot.domain.users import UserProfile
 from bot.services.clock import Clock
 from bot.storage.unit_of_work import UnitOfWorkFactory
+from bot.uploads.hire_files import read_upload
 
 log = logging.getLogger(__name__)
 Router = Callable[[Turn], Awaitable[None]]
@@ -51,12 +53,21 @@ class Conversations:
     async def handle(self, incoming: Incoming) -> Outcome:
         """Applies the input; on any failure nothing is kept and the user gets an apology."""
         try:
-            return await self._apply(incoming)
+            return await self._apply(await self._read_upload(incoming))
         except Exception:
             log.exception("update_failed update_id=%s kind=%s", incoming.update_id, incoming.kind)
             language = await self._language_of(incoming)
             apology = self._ctx.catalog.text(language, "errors.apology")
             return Outcome((Reply(apology),), language, handler="error", status="error")
+
+    async def _read_upload(self, incoming: Incoming) -> Incoming:
+        """Reads a spreadsheet in a worker thread, before the transaction: other chats go on."""
+        if incoming.file_content is None:
+            return incoming
+        read = await asyncio.to_thread(
+            read_upload, incoming.file_content, incoming.file_name, self._ctx.catalog
+        )
+        return replace(incoming, upload=read)
 
     async def _apply(self, incoming: Incoming) -> Outcome:
         async with self._units() as uow:

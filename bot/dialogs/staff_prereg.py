@@ -5,8 +5,6 @@ Every view is written to the audit log; only staff in the staff chat get anythin
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 
 from bot.content.catalog import format_clock, format_day
@@ -14,17 +12,12 @@ from bot.dialogs.prereg import display, person_summary, staff_status_key, unchec
 from bot.dialogs.staff_gate import admit_staff
 from bot.dialogs.turn import Document, Turn
 from bot.domain.booking import normalise_reference
+from bot.domain.csv_files import csv_file
 from bot.domain.dates import parse_staff_date
 from bot.domain.postcodes import CHECK_KEY
 from bot.domain.prereg_fields import PERSON_FIELDS, fields_for
 
 PREREG_COMMANDS = ("prereg", "prereg_csv")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: str) -> str:
-    """Keeps spreadsheet programs from running a typed value as a formula."""
-    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 async def prereg_command(turn: Turn) -> None:
@@ -45,10 +38,9 @@ async def prereg_command(turn: Turn) -> None:
 
 async def send_day_csv(turn: Turn, day: date) -> None:
     """One row per person of every active booking that day, with its pre-registration."""
-    out = io.StringIO()
-    writer = csv.writer(out)
+    rows: list[list[str]] = []
     labels = [turn.label(f"prereg_fields.{f.key}.label") for f in PERSON_FIELDS]
-    writer.writerow(
+    rows.append(
         [turn.label(f"staff_prereg.columns.{c}") for c in ("reference", "time", "person", "role")]
         + [turn.label("staff_prereg.columns.complete"), *labels]
         + [turn.label("staff_prereg.columns.address_check")]
@@ -60,7 +52,7 @@ async def send_day_csv(turn: Turn, day: date) -> None:
             start = format_clock(booking.start.astimezone(turn.ctx.zone), turn.lang)
             if form is None:
                 not_started = turn.label(staff_status_key(None))
-                writer.writerow([booking.reference, start, "", "", not_started])
+                rows.append([booking.reference, start, "", "", not_started])
                 continue
             for index, person in enumerate(form.persons):
                 asked = {f.key for f in fields_for(person.role)}
@@ -68,14 +60,14 @@ async def send_day_csv(turn: Turn, day: date) -> None:
                     display(turn, f, person.answers.get(f.key)) if f.key in asked else ""
                     for f in PERSON_FIELDS
                 ]
-                writer.writerow(
+                rows.append(
                     [
                         booking.reference,
                         start,
                         str(index + 1),
                         turn.label(f"staff_prereg.roles.{person.role}"),
                         turn.label(staff_status_key(form.complete)),
-                        *(_cell(v) for v in values),
+                        *values,
                         _address_check(turn, person.answers.get(CHECK_KEY)),
                     ]
                 )
@@ -86,7 +78,7 @@ async def send_day_csv(turn: Turn, day: date) -> None:
     turn.send_document(
         Document(
             f"preregistrations-{day.isoformat()}.csv",
-            ("\ufeff" + out.getvalue()).encode("utf-8"),
+            csv_file(rows),
             turn.label("staff_prereg.csv_caption", day=format_day(day, turn.lang), count=count),
         )
     )

@@ -14,7 +14,9 @@ from bot.domain.dialog import Dialog
 from bot.domain.language import Language
 from bot.domain.users import UserProfile
 from bot.storage.unit_of_work import UnitOfWork
+from bot.uploads.hire_files import UploadError, UploadRows
 
+NOTHING = Markup("")
 InputKind = Literal["command", "text", "button", "document", "other"]
 
 
@@ -39,6 +41,7 @@ class Incoming:
     has_media: bool = False
     file_name: str = ""  # a document's name as sent
     file_content: bytes | None = None  # downloaded only for small spreadsheet uploads
+    upload: UploadRows | UploadError | None = None  # file_content read, before the transaction
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,10 @@ class Reply:
     tag: str = ""  # e.g. "alert:12": the sent message id is remembered for ticket 12
     new_topic: str = ""  # in a forum staff chat: open a topic with this name and post in it
     thread_id: int | None = None
+    # Reports on the reply tagged `needs` (e.g. "passed on"): when that one was not delivered,
+    # `otherwise` is sent instead, so nobody is told something happened that did not.
+    needs: str = ""
+    otherwise: Markup = NOTHING
 
 
 @dataclass
@@ -124,9 +131,19 @@ class Turn:
         """Today's date where the bot operates."""
         return self.now.astimezone(self.ctx.zone).date()
 
-    def say(self, text: Markup, buttons: Keyboard = (), *, edit: bool = False) -> None:
-        """Queues a message for the user."""
-        self.replies.append(Reply(text=text, buttons=buttons, edit=edit))
+    def say(
+        self,
+        text: Markup,
+        buttons: Keyboard = (),
+        *,
+        edit: bool = False,
+        needs: str = "",
+        otherwise: Markup = NOTHING,
+    ) -> None:
+        """Queues a message for the user (or `otherwise` when the reply tagged `needs` failed)."""
+        self.replies.append(
+            Reply(text=text, buttons=buttons, edit=edit, needs=needs, otherwise=otherwise)
+        )
 
     def tell(
         self,

@@ -87,3 +87,39 @@ def reraise_at(
 def expected_wait_minutes(position: int, settings: HandoffSettings) -> int:
     """A rough wait for the n-th ticket in the queue."""
     return max(1, position) * settings.minutes_per_ticket
+
+
+def telegram_length(text: str) -> int:
+    """A text's length as Telegram counts it: UTF-16 code units."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _cut(text: str, units: int) -> str:
+    """The text shortened to at most `units` UTF-16 units, an ellipsis marking the cut."""
+    if telegram_length(text) <= units:
+        return text
+    if units <= 0:
+        return ""
+    kept, used = [], 0
+    for char in text:
+        used += telegram_length(char)
+        if used > units - 1:
+            break
+        kept.append(char)
+    return "".join(kept) + "…"
+
+
+def quotes_within(texts: list[str], budget: int) -> list[str]:
+    """The texts cut fairly (the longest first) so that together they take at most `budget`."""
+    lengths = [telegram_length(text) for text in texts]
+    if sum(lengths) <= budget:
+        return texts
+    share = max(budget, 0)
+    caps = dict.fromkeys(range(len(texts)), 0)
+    remaining = sorted(range(len(texts)), key=lambda i: lengths[i])
+    while remaining:
+        fair = share // len(remaining)
+        index = remaining.pop(0)
+        caps[index] = min(lengths[index], fair)
+        share -= caps[index]
+    return [_cut(text, caps[i]) for i, text in enumerate(texts)]

@@ -111,6 +111,23 @@ def shift_out_of_quiet_hours(
     return local_moment(day, settings.quiet_end, zone)
 
 
+# Messages to the staff chat, which quiet hours (a newcomer's night) do not apply to.
+STAFF_KINDS = frozenset({"staff_bsn_overdue", "staff_digest", "ticket_reraise"})
+
+
+def held_until(
+    kind: str, now: datetime, zone: ZoneInfo, settings: ReminderSettings
+) -> datetime | None:
+    """When a row that is due now may go out: None for at once, else the end of quiet hours.
+
+    Applied at send time, so a retry or a catch-up after downtime does not wake anyone either.
+    """
+    if kind in STAFF_KINDS:
+        return None
+    shifted = shift_out_of_quiet_hours(now, zone, settings)
+    return shifted if shifted > now else None
+
+
 def _before_visit(
     moment: datetime, visit_start: datetime, zone: ZoneInfo, settings: ReminderSettings
 ) -> datetime:

@@ -35,4 +35,5 @@ async def purge_expired(uow: UnitOfWork, ctx: AppContext, now: datetime) -> dict
     cutoff = now - timedelta(days=after_days)
     counts = await uow.personal.purge(cutoff_day, cutoff)
     counts["hires"] = await uow.hires.purge_personal_data(cutoff)
+    counts["faq_gaps"] = await uow.faq_gaps.purge(cutoff)  # anonymous, but kept no longer
     return counts

@@ -175,6 +175,7 @@ async def _act(fake: FakeBotApi, user: SimUser, transcript: Transcript, line: st
 async def run_shell(settings: Settings, args: argparse.Namespace) -> int:
     """Runs the unchanged Application against the emulator until /quit or end of input."""
     from bot.app import build_runtime, running
+    from bot.storage.unit_of_work import SqlUnitOfWork
 
     setup_logging("INFO", file=Path("var/shell.log"))
     fake = FakeBotApi(token=SHELL_TOKEN, bot_username="onestop_local_bot")
@@ -191,7 +192,12 @@ async def run_shell(settings: Settings, args: argparse.Namespace) -> int:
             "(=LABEL for a label that is a number), /upload PATH sends a file, /quit to leave."
         )
     try:
-        async with running(build_runtime(local), "polling"):
+        runtime = build_runtime(local)
+        async with running(runtime, "polling"):
+            # The emulator numbers updates from 1; a database used before has applied those ids
+            # and would take new messages for redeliveries.
+            async with SqlUnitOfWork(runtime.database) as uow:
+                fake.continue_update_ids(await uow.updates.highest())
             async for line in _lines(args.script):
                 if line.strip() in QUIT:
                     break

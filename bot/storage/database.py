@@ -39,8 +39,11 @@ class Database:
             )
             _serialise_sqlite_writers(self.engine)
         else:
-            # No pre-ping: it costs a round trip per update; recycling covers server restarts.
-            self.engine = create_async_engine(url, pool_size=10, max_overflow=10, pool_recycle=1800)
+            # Pre-ping: a round trip per checkout buys that a restart or failover of the server
+            # (every pooled connection dropped) costs no update; recycling ages connections out.
+            self.engine = create_async_engine(
+                url, pool_size=10, max_overflow=10, pool_recycle=1800, pool_pre_ping=True
+            )
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
 
     def session(self) -> AsyncSession:

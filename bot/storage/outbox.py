@@ -72,11 +72,11 @@ class OutboxRepository:
         )
         return int(getattr(result, "rowcount", 0) or 0)
 
-    async def has_pending_kind(self, kind: str) -> bool:
-        """Whether a message of this kind is waiting (one digest at a time)."""
+    async def has_open_kind(self, kind: str) -> bool:
+        """Whether a message of this kind is waiting or being sent (one digest at a time)."""
         found = await self._session.scalar(
             select(OutboxRow.id)
-            .where(OutboxRow.kind == kind, OutboxRow.status == "pending")
+            .where(OutboxRow.kind == kind, OutboxRow.status.in_(("pending", "sending")))
             .limit(1)
         )
         return found is not None
@@ -214,6 +214,15 @@ class OutboxRepository:
                 claim=None,
                 claimed_until=None,
             )
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    async def postpone(self, message_id: int, due: datetime, *, claim: str | None = None) -> bool:
+        """Puts a row back unsent for later, without counting an attempt (quiet hours)."""
+        result = await self._session.execute(
+            update(OutboxRow)
+            .where(self._ours(message_id, claim))
+            .values(status="pending", due_at=due, claim=None, claimed_until=None)
         )
         return bool(getattr(result, "rowcount", 0))
 

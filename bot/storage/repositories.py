@@ -8,6 +8,7 @@ from sqlalchemy import delete, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.dialog import Dialog
+from bot.domain.gaps import scrub_gap
 from bot.domain.language import Language, stored_language
 from bot.domain.users import UserProfile
 from bot.storage.tables import DialogRow, FaqGapRow, ProcessedUpdateRow, UserRow
@@ -100,6 +101,11 @@ class UpdateLog:
         )
         return int(getattr(result, "rowcount", 0) or 0)
 
+    async def highest(self) -> int:
+        """The highest update id applied and still remembered (0 for none)."""
+        found = await self._session.scalar(select(func.max(ProcessedUpdateRow.update_id)))
+        return int(found or 0)
+
 
 class FaqGapRepository:
     """Unanswered questions, for staff to see what content is missing."""
@@ -108,8 +114,13 @@ class FaqGapRepository:
         self._session = session
 
     async def record(self, text_: str, language: Language, now: datetime) -> None:
-        """Keeps the question text and language, never who asked."""
-        self._session.add(FaqGapRow(text=text_[:300], language=language, asked_at=now))
+        """Keeps the question's words (no numbers, no addresses) and language, never who asked."""
+        self._session.add(FaqGapRow(text=scrub_gap(text_), language=language, asked_at=now))
+
+    async def purge(self, before: datetime) -> int:
+        """Forgets the questions asked before the retention cut-off."""
+        result = await self._session.execute(delete(FaqGapRow).where(FaqGapRow.asked_at < before))
+        return int(getattr(result, "rowcount", 0) or 0)
 
     async def most_frequent(self, limit: int = 20) -> list[tuple[str, str, int]]:
         """The most asked unanswered questions (normalised text, language, count)."""

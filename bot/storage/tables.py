@@ -204,11 +204,24 @@ class WaitlistRow(Base):
     notified_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
 
+DIGEST_OPEN = "kind = 'staff_digest' AND status IN ('pending', 'sending')"
+
+
 class OutboxRow(Base):
     """A scheduled message: the database, not the scheduler, is the source of truth."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_status_due_at", "status", "due_at"),)
+    __table_args__ = (
+        Index("ix_outbox_status_due_at", "status", "due_at"),
+        # One staff digest waiting or being sent at a time, whatever how many processes plan it.
+        Index(
+            "uq_outbox_one_open_digest",
+            "kind",
+            unique=True,
+            sqlite_where=text(DIGEST_OPEN),
+            postgresql_where=text(DIGEST_OPEN),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     chat_id: Mapped[int] = mapped_column(BigInteger)

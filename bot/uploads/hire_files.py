@@ -16,6 +16,7 @@ from babel.dates import format_date
 
 from bot.content.catalog import LOCALES, Catalog, Markup
 from bot.content.eligibility import Municipality
+from bot.domain.csv_files import csv_file, unguarded
 from bot.domain.hires import (
     EXAMPLE_EMAIL,
     HIRE_COLUMNS,
@@ -113,6 +114,17 @@ def parse_upload(
     return _records(table, header_lookup(catalog))
 
 
+UploadRows = list[tuple[int, dict[str, str]]]
+
+
+def read_upload(content: bytes, filename: str, catalog: Catalog) -> UploadRows | UploadError:
+    """parse_upload with its refusal as a value: made to run in a worker thread."""
+    try:
+        return parse_upload(content, filename, catalog=catalog)
+    except UploadError as error:
+        return error
+
+
 def _records(
     table: Iterable[tuple[int, list[str]]], lookup: Mapping[str, str]
 ) -> list[tuple[int, dict[str, str]]]:
@@ -202,7 +214,7 @@ def _csv_rows(content: bytes) -> Iterator[tuple[int, list[str]]]:
         for number, cells in enumerate(reader, start=1):
             if len(cells) > MAX_COLUMNS:
                 raise UploadError("too_many_columns", max=str(MAX_COLUMNS))
-            yield number, [cell.strip() for cell in cells]
+            yield number, [unguarded(cell.strip()) for cell in cells]
     except csv.Error:
         raise UploadError("not_csv") from None
 
@@ -333,11 +345,13 @@ def _example(catalog: Catalog, lang: Language, today: date) -> dict[str, str]:
 def template_csv(catalog: Catalog, lang: Language, *, today: date | None = None) -> bytes:
     """Headers in lang and one example row; UTF-8 with BOM, ';' for Dutch Excel, ',' else."""
     example = _example(catalog, lang, today or date.today())
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, delimiter=";" if lang == "nl" else ",", lineterminator="\r\n")
-    writer.writerow([catalog.plain(lang, f"hire_files.headers.{c}") for c in HIRE_COLUMNS])
-    writer.writerow([example[c] for c in HIRE_COLUMNS])
-    return out.getvalue().encode("utf-8-sig")
+    header = [catalog.plain(lang, f"hire_files.headers.{c}") for c in HIRE_COLUMNS]
+    return csv_file([header, [example[c] for c in HIRE_COLUMNS]], delimiter=csv_delimiter(lang))
+
+
+def csv_delimiter(lang: Language) -> str:
+    """';' for Dutch Excel, ',' for the rest."""
+    return ";" if lang == "nl" else ","
 
 
 def _help_rows(

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
+import shutil
 import socket
 import sys
 from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -145,6 +149,21 @@ class BotProcess:
 
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+
+def awake_content(folder: Path) -> Path:
+    """A copy of content/ whose quiet hours are a minute twelve hours from now.
+
+    For tests and benchmarks that send reminders at the real time of day, which may be night.
+    """
+    target = folder / "content"
+    shutil.copytree(REPO / "content", target)
+    reminders = target / "reminders.toml"
+    start = datetime.now(ZoneInfo("Europe/Amsterdam")) + timedelta(hours=12)
+    quiet = f'start = "{start:%H:%M}"\nend = "{start + timedelta(minutes=1):%H:%M}"'
+    text = re.sub(r'start = "[0-9:]+"\nend = "[0-9:]+"', quiet, reminders.read_text("utf-8"))
+    reminders.write_text(text, "utf-8")
+    return target
 
 
 def child_env(fake: FakeBotApi, database_url: str, **extra: str) -> dict[str, str]:

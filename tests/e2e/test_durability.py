@@ -8,6 +8,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.app import build_runtime, running
 from fakebotapi import FakeBotApi
@@ -15,6 +17,7 @@ from tests.conftest import POSTGRES_URL, reset_postgres
 from tests.e2e.conftest import BotProcess, Chat, bot_settings, child_env, free_port
 
 pytestmark = pytest.mark.e2e
+SECRET = "X-Telegram-Bot-Api-Secret-Token"
 
 
 async def _until(condition: Callable[[], bool], limit: float = 30.0) -> None:
@@ -153,3 +156,70 @@ async def _until_healthy(client: httpx.AsyncClient, port: int) -> None:
             pass
         await asyncio.sleep(0.1)
     raise TimeoutError(f"bot on port {port} never became healthy")
+
+
+async def test_postgres_dropping_connections_does_not_cost_an_update(fake: FakeBotApi) -> None:
+    if not POSTGRES_URL:
+        pytest.skip("TEST_DATABASE_URL not set")
+    await reset_postgres(POSTGRES_URL)
+    runtime = build_runtime(bot_settings(fake, POSTGRES_URL))
+    async with running(runtime, "polling"):
+        chat = Chat(fake, fake.add_user(7601, "Pia", "en"))
+        await chat.send("/start")
+        # A server restart or failover: every connection the bot pooled is gone.
+        engine = create_async_engine(POSTGRES_URL)
+        async with engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            )
+        await engine.dispose()
+        [answer] = await chat.send("what is a BSN")
+        assert "Sorry, something went wrong" not in answer.content
+        assert "BSN" in answer.content
+        await fake.wait_until_idle()
+
+
+async def _raw_post(port: int, headers: dict[str, str], body: bytes) -> bytes:
+    """Sends the headers and the start of a body, then waits for whatever answer comes."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+    writer.write(f"POST /hook HTTP/1.1\r\nHost: x\r\n{head}\r\n".encode() + body)
+    await writer.drain()
+    try:
+        return await asyncio.wait_for(reader.read(200), 5)
+    finally:
+        writer.close()
+
+
+async def test_the_webhook_refuses_before_reading_and_never_answers_500(
+    fake: FakeBotApi, database_url: str
+) -> None:
+    port = free_port()
+    secret = "s3cret-value"
+    settings = bot_settings(
+        fake,
+        database_url,
+        webhook_url=f"http://127.0.0.1:{port}/hook",
+        webhook_secret=secret,
+        webhook_listen="127.0.0.1",
+        webhook_port=port,
+    )
+    async with running(build_runtime(settings), "webhook"):
+        huge = {"Content-Length": str(50_000_000), "Content-Type": "application/json"}
+        # A wrong secret is refused at once, without waiting for 50 MB that never come.
+        wrong = await _raw_post(port, {**huge, SECRET: "wrong"}, b"{" * 1000)
+        assert wrong.startswith(b"HTTP/1.1 403")
+        # The right secret with a body far over any update's size is refused too.
+        big = await _raw_post(port, {**huge, SECRET: secret}, b"{" * 1000)
+        assert big.startswith((b"HTTP/1.1 400", b"HTTP/1.1 413"))
+        async with httpx.AsyncClient() as client:
+            for odd in ([], "x", 5, {}, {"update_id": "x"}, {"update_id": 7, "message": 5}):
+                answer = await client.post(
+                    f"http://127.0.0.1:{port}/hook", json=odd, headers={SECRET: secret}
+                )
+                assert answer.status_code in (200, 400), odd
+            health = await client.get(f"http://127.0.0.1:{port}/healthz")
+            assert health.status_code == 200

@@ -225,3 +225,37 @@ async def test_a_forum_staff_chat_gets_one_topic_per_ticket(
     answer = await fake.wait_for_bot_message(forum, predicate=lambda m: "Thursday" in m.content)
     assert answer.message_thread_id == alert.message_thread_id
     await fake.wait_until_idle()
+
+
+async def test_long_last_messages_still_reach_staff_within_telegrams_limit(
+    fake: FakeBotApi, office_bot: Runtime
+) -> None:
+    group = fake.add_group(STAFF_CHAT, "Desk staff")
+    user = Chat(fake, fake.add_user(7401, "Noor", "en"))
+    await user.send("/start")
+    for n in range(5):  # five long questions: together far over 4,096 characters
+        await user.send(f"question {n} " + "<why> " * 400)
+    await user.send("/human")
+    [opened] = await user.tap("BSN")
+    assert "passed on (ticket #1)" in opened.content
+    alert = await fake.wait_for_bot_message(group, predicate=lambda m: "Ticket #1" in m.content)
+    assert len(alert.content) <= 4096
+    assert "question 4" in alert.content  # the newest message is quoted, shortened
+    assert "Booking" in alert.content and "Eligibility" in alert.content  # ticket info is whole
+    sophie = fake.add_user(ADMIN, "Sophie", "en")
+    tap = await fake.tap(sophie, alert, "🙋 Claim")
+    await fake.wait_for_callback_answer(tap)
+    await fake.wait_until_idle()
+    assert "Claimed by Sophie" in alert.content  # the edited alert fits too
+
+
+async def test_a_user_is_not_told_passed_on_when_the_alert_fails(
+    fake: FakeBotApi, office_bot: Runtime
+) -> None:
+    # No staff group exists at the emulator: every message to it is refused.
+    user = Chat(fake, fake.add_user(7402, "Ivo", "en"))
+    await user.send("/human")
+    [answer] = await user.tap("BSN")
+    assert "passed on" not in answer.content
+    assert "could not reach staff" in answer.content
+    assert answer.buttons() == ["↩️ Back to the bot"]

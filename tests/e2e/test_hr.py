@@ -7,10 +7,13 @@ guessed ids, used/expired/unknown links and HR accounts that are not (or no long
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import re
-from collections.abc import AsyncIterator
+import threading
+import time
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -32,6 +35,7 @@ from bot.dialogs.callbacks import (
 from bot.domain.hires import HIRE_COLUMNS, HireDraft, RowProblem
 from bot.domain.invites import new_token, token_hash
 from bot.storage.unit_of_work import SqlUnitOfWork
+from bot.uploads import hire_files
 from bot.uploads.hire_files import row_problem_text
 from fakebotapi import BotMessage, FakeBotApi, SimGroup
 from tests.conftest import CONTENT
@@ -569,7 +573,7 @@ async def test_many_links_come_as_a_file_the_list_pages_and_notifications_can_be
     arrival = (today() + timedelta(days=15)).isoformat()
     rows = [
         {
-            "name": f"Medewerker {chr(65 + n)}",
+            "name": f"{'-' if n == 11 else ''}Medewerker {chr(65 + n)}",  # a formula, to Excel
             "email": f"m{n}@example.nl",
             "arrival_date": arrival,
             "route": "hsm",
@@ -585,6 +589,7 @@ async def test_many_links_come_as_a_file_the_list_pages_and_notifications_can_be
     lines = document.document.data.decode("utf-8-sig").splitlines()
     assert lines[0] == "Rij;Naam;Persoonlijke link;Geldig tot en met"
     assert len(lines) == 13 and lines[1].startswith("2;Medewerker A;https://t.me/")
+    assert lines[12].startswith("13;'-Medewerker L;https://t.me/")  # no formula
     tokens = [line.split(";")[2].rsplit("=", 1)[1] for line in lines[1:]]
     assert not links([m for m in report if m.document is None])  # not repeated in the chat
 
@@ -640,3 +645,33 @@ async def test_a_sponsor_that_left_the_register_can_register_nothing_and_grants_
     assert outcome.content == t("en", "hr.invite.no_fast_track")
     async with SqlUnitOfWork(hr_bot.database) as uow:
         assert await uow.eligibility.get(kim.user.id) is None
+
+
+async def test_other_chats_are_answered_while_a_large_upload_is_parsed(
+    fake: FakeBotApi, hr_bot: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hr = await approved_hr(fake, 8901, "en")
+    await hr.tap(t("en", "hr.home.upload"))
+    started, finished = threading.Event(), threading.Event()
+    original = hire_files._csv_rows
+
+    def slow_rows(content: bytes) -> Iterable[tuple[int, list[str]]]:
+        started.set()
+        time.sleep(1.5)  # what a 747 KB spreadsheet costs
+        finished.set()
+        return original(content)
+
+    monkeypatch.setattr(hire_files, "_csv_rows", slow_rows)
+    arrival = (today() + timedelta(days=40)).isoformat()
+    row = {"name": "Zoe Odegaard", "email": "zoe@example.org", "arrival_date": arrival,
+           "route": "hsm", "municipality": "Maastricht"}  # fmt: skip
+    await fake.send_document(hr.user, "hires.csv", upload_csv("en", [row]))
+    assert await asyncio.to_thread(started.wait, 20)  # waits without holding the event loop
+    other_user = Chat(fake, fake.add_user(8902, "Olga", "en"))
+    [welcome] = await other_user.send("/start")
+    assert welcome.content.startswith("Hello Olga") and not finished.is_set()
+    report = await fake.wait_for_bot_message(
+        hr.user, predicate=lambda m: "Zoe Odegaard" in m.content, timeout=20
+    )
+    assert report.content
+    await hr._settle()

@@ -9,6 +9,7 @@ import pytest
 from bot.app import Runtime
 from bot.dialogs.callbacks import FaqEntry, FlowAnswer
 from bot.dialogs.router import COMMANDS
+from bot.storage.unit_of_work import SqlUnitOfWork
 from fakebotapi import FakeBotApi
 from tests.e2e.conftest import Chat
 from tests.e2e.db_checks import table_gone
@@ -142,6 +143,19 @@ async def test_user_text_is_never_rendered_as_html(fake: FakeBotApi, bot: Runtim
     assert replies, "the bot must answer"
     huge = await chat.send("x" * 4000)
     assert "too long" in huge[0].content
+
+
+async def test_control_characters_in_text_are_dropped_at_the_door(
+    fake: FakeBotApi, bot: Runtime
+) -> None:
+    chat = Chat(fake, fake.add_user(2009, "Nul\x00l", "en"))
+    await chat.send("/start")
+    # PostgreSQL refuses U+0000 in text: the unanswered question must still be kept, clean.
+    [answer] = await chat.send("may my\x00 canary\x07 come\x1b along?\nplease\tnow")
+    assert "Sorry, something went wrong" not in answer.content
+    async with SqlUnitOfWork(bot.database) as uow:
+        [(gap, _, _)] = await uow.faq_gaps.most_frequent()
+    assert gap == "may my canary come along?\nplease\tnow"
 
 
 async def test_a_failing_handler_apologises_and_the_bot_keeps_serving(

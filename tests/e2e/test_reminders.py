@@ -16,7 +16,14 @@ from bot.storage.database import Database
 from bot.storage.unit_of_work import SqlUnitOfWork, UnitOfWork
 from fakebotapi import FakeBotApi, SimUser
 from tests.conftest import POSTGRES_URL, reset_postgres
-from tests.e2e.conftest import BotProcess, Chat, bot_settings, child_env, free_port
+from tests.e2e.conftest import (
+    BotProcess,
+    Chat,
+    awake_content,
+    bot_settings,
+    child_env,
+    free_port,
+)
 from tests.e2e.stored import active_booking, messages_for
 from tests.e2e.test_booking import become_eligible, book_first_free
 
@@ -289,7 +296,10 @@ async def test_restart_after_kill_sends_each_reminder_once(
     database = Database(database_url)
     await seed_due_messages(database, users)
     fake.latency = 0.2  # slow sends, so the kill lands in the middle of the batch
-    process = BotProcess(child_env(fake, database_url), tmp_path / "bot.log")
+    content = str(awake_content(tmp_path))  # quiet hours apply at send time: keep them away
+    process = BotProcess(
+        child_env(fake, database_url, ONESTOP_CONTENT_DIR=content), tmp_path / "bot.log"
+    )
     await process.start()
     try:
         await fake.wait_until(
@@ -321,10 +331,12 @@ async def test_two_processes_never_send_a_row_twice(fake: FakeBotApi, tmp_path: 
     await seed_due_messages(database, users)
     await database.dispose()
     processes = []
+    content = str(awake_content(tmp_path))  # quiet hours apply at send time: keep them away
     for number in range(2):
         env = child_env(
             fake,
             POSTGRES_URL,
+            ONESTOP_CONTENT_DIR=content,
             WEBHOOK_URL=f"http://127.0.0.1:{free_port()}/hook",
             WEBHOOK_SECRET="shared-secret",
             WEBHOOK_LISTEN="127.0.0.1",
@@ -380,3 +392,31 @@ async def test_the_morning_digest_lists_visits_due_bsns_and_undeliverable(
     async with SqlUnitOfWork(timed_bot.database) as uow:
         waiting = await uow.outbox.pending_payloads("staff_digest")
     assert len(waiting) == 1  # the next one is scheduled
+
+
+async def test_a_reminder_that_comes_due_in_quiet_hours_waits_for_their_end(
+    fake: FakeBotApi, timed_bot: Runtime, clock: ManualClock
+) -> None:
+    user = fake.add_user(6105, "Night", "en")
+    monday, tuesday = date(2026, 11, 30), date(2026, 12, 1)
+    async with SqlUnitOfWork(timed_bot.database) as uow:
+        booking = await _direct_booking(uow, user.id, clock.now())
+        await uow.outbox.add(
+            chat_id=user.id,
+            user_id=user.id,
+            booking_id=booking,
+            kind="bsn_next_steps",
+            due=local(monday, 20, 55),  # planned before quiet hours (21:00-08:00)
+            language="en",
+            now=clock.now(),
+        )
+        await uow.commit()
+    # The bot was down at 20:55 and catches up at 23:00: nobody is woken up.
+    await advance_to(timed_bot, clock, fake, local(monday, 23, 0))
+    assert fake.chat_messages(user) == []
+    assert await messages_for(timed_bot.database, booking) == [("bsn_next_steps", "pending")]
+    await advance_to(timed_bot, clock, fake, local(tuesday, 7, 59))
+    assert fake.chat_messages(user) == []
+    await advance_to(timed_bot, clock, fake, local(tuesday, 8, 0))
+    assert len(fake.chat_messages(user)) == 1
+    assert await messages_for(timed_bot.database, booking) == [("bsn_next_steps", "sent")]

@@ -172,3 +172,10 @@ async def test_a_family_of_three_pre_registers_in_the_shell(tmp_path: Path, lang
     )
     assert done in output, output[-3000:]
     assert "李小龙" in output and "Ødegaard" in output
+
+
+async def test_the_shell_started_again_on_the_same_database_still_answers(tmp_path: Path) -> None:
+    first = await shell(tmp_path, ["/start", "/help", "/quit"], "--first-name", "Priya")
+    assert "bot> Hello Priya!" in first
+    again = await shell(tmp_path, ["/start", "/quit"], "--first-name", "Priya")
+    assert "Priya" in again and "bot>" in again  # not dropped as a duplicate of the first run

@@ -111,9 +111,12 @@ async def test_changes_without_commit_are_forgotten_and_updates_recorded_once(
         await uow.eligibility.save(1, "one_stop", "one_stop", {"family": "none"}, NOW)
     async with units() as uow:
         assert await uow.eligibility.get(1) is None
+        assert await uow.updates.highest() == 0
         assert await uow.chat_state.record_update(7, NOW)
+        assert await uow.chat_state.record_update(3, NOW)
         await uow.commit()
     async with units() as uow:
+        assert await uow.updates.highest() == 7
         assert not await uow.chat_state.record_update(7, NOW)
 
 
@@ -183,3 +186,23 @@ async def test_a_row_whose_claims_keep_expiring_ends_failed(units: UnitOfWorkFac
     assert claimed == [1, 1, 1, 1, 1, 1, 0]
     async with units() as uow:
         assert await uow.outbox.counts() == {"failed": 1}
+
+
+async def test_one_digest_waits_or_is_sent_at_a_time(units: UnitOfWorkFactory) -> None:
+    async def plan(uow: UnitOfWork, chat_id: int) -> None:
+        await uow.outbox.add(chat_id=chat_id, kind="staff_digest", due=NOW, language="en", now=NOW)
+
+    async with units() as uow:
+        await plan(uow, -100)
+        with pytest.raises(Conflict):  # a second process planning at the same moment
+            async with uow.savepoint():
+                await plan(uow, -100)
+        [digest] = await uow.outbox.claim_due(NOW, 10, "me", timedelta(minutes=5))
+        with pytest.raises(Conflict):  # also while the first one is being sent
+            async with uow.savepoint():
+                await plan(uow, -100)
+        assert await uow.outbox.finish(digest.id, "sent", NOW, claim="me")
+        await plan(uow, -100)  # once it is sent, the next one is planned
+        await uow.commit()
+    async with units() as uow:
+        assert await uow.outbox.counts() == {"sent": 1, "pending": 1}

@@ -45,6 +45,23 @@ async def test_the_digest_is_planned_once(database: Database, staffed: AppContex
     assert [(k, c) for k, c, _ in await _pending(database)] == [("staff_digest", STAFF)]
 
 
+async def test_two_processes_planning_at_once_make_one_digest(
+    database: Database, staffed: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with SqlUnitOfWork(database) as uow:
+        assert await digest.plan_next(uow, staffed, NOW) is not None
+        await uow.commit()
+
+    async def looked_too_early(kind: str) -> bool:
+        return False  # this process checked before the other one's digest was committed
+
+    async with SqlUnitOfWork(database) as uow:
+        monkeypatch.setattr(uow.outbox, "has_open_kind", looked_too_early)
+        assert await digest.plan_next(uow, staffed, NOW) is None
+        await uow.commit()
+    assert [(k, c) for k, c, _ in await _pending(database)] == [("staff_digest", STAFF)]
+
+
 async def test_no_digest_without_a_staff_chat(database: Database, ctx: AppContext) -> None:
     async with SqlUnitOfWork(database) as uow:
         assert await digest.plan_next(uow, replace(ctx, staff_chat_id=None), NOW) is None
@@ -84,6 +101,8 @@ async def test_the_purge_deletes_once(database: Database, ctx: AppContext) -> No
     async with SqlUnitOfWork(database) as uow:
         await uow.recent.add(11, "old text", NOW - timedelta(days=ctx.purge_after_days + 5), 5)
         await uow.recent.add(11, "new text", NOW, 5)
+        await uow.faq_gaps.record("old gap?", "en", NOW - timedelta(days=ctx.purge_after_days + 1))
+        await uow.faq_gaps.record("new gap?", "en", NOW)
         await uow.commit()
     async with SqlUnitOfWork(database) as uow:
         first = await privacy.purge_expired(uow, ctx, NOW)
@@ -92,5 +111,6 @@ async def test_the_purge_deletes_once(database: Database, ctx: AppContext) -> No
         second = await privacy.purge_expired(uow, ctx, NOW)
         await uow.commit()
         assert await uow.recent.last(11, 5) == ["new text"]
-    assert first["messages"] == 1
+        assert await uow.faq_gaps.most_frequent() == [("new gap?", "en", 1)]
+    assert first["messages"] == 1 and first["faq_gaps"] == 1
     assert set(second.values()) == {0}

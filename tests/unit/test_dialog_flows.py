@@ -386,6 +386,25 @@ async def test_an_unanswered_question_is_kept_as_a_gap(bot: Bot) -> None:
     assert recent == [question]
 
 
+async def test_a_question_typed_inside_a_form_is_not_kept_as_a_gap(bot: Bot) -> None:
+    chat = Chat(bot, 7007, "en")
+    await chat.command("start")
+    await chat.tap(chat.label("menu.eligibility"))
+    await chat.send("Is passport NX1234567 of Jansen ok for my canary?")
+    assert chat.last.handler == "question"
+    async with bot.uow() as uow:
+        assert await uow.faq_gaps.most_frequent() == []
+
+
+async def test_a_kept_gap_has_no_numbers_or_e_mail_addresses(bot: Bot) -> None:
+    chat = Chat(bot, 7008, "en")
+    await chat.send("My canary AB12CD called 06-1234 5678, mail me at x.y@mail.nl or +31 6 12?")
+    async with bot.uow() as uow:
+        [(text, _, _)] = await uow.faq_gaps.most_frequent()
+    assert not any(c.isdigit() for c in text) and "@" not in text and "mail.nl" not in text
+    assert text.startswith("my canary") and "called" in text
+
+
 async def test_a_failing_turn_keeps_nothing_and_apologises(ctx: AppContext) -> None:
     store = MemoryDatabase()
     ran: list[int] = []

@@ -20,6 +20,7 @@ from bot.domain.reminders import (
     after_attended,
     after_bsn_issued,
     bsn_due_date,
+    held_until,
     insurance_deadline,
     next_digest,
     shift_out_of_quiet_hours,
@@ -307,3 +308,12 @@ def _write(tmp_path: Path, old: str, new: str) -> Path:
 def test_bad_settings_name_the_field(tmp_path: Path, old: str, new: str, field: str) -> None:
     with pytest.raises(ValueError, match=rf"reminders\.toml: {field}"):
         load_reminder_settings(_write(tmp_path, old, new))
+
+
+def test_quiet_hours_hold_a_newcomers_message_at_send_time_but_not_staffs() -> None:
+    night = datetime(2026, 12, 1, 23, 30, tzinfo=ZONE)
+    morning = datetime(2026, 12, 2, 8, 0, tzinfo=ZONE)
+    assert held_until("bsn_due", night, ZONE, SETTINGS) == morning.astimezone(UTC)
+    assert held_until("bsn_due", morning, ZONE, SETTINGS) is None
+    for staff in ("staff_digest", "staff_bsn_overdue", "ticket_reraise"):
+        assert held_until(staff, night, ZONE, SETTINGS) is None

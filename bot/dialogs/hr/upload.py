@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 
 from bot.content.catalog import Markup, format_day
@@ -15,6 +13,7 @@ from bot.dialogs.hr.access import (
 )
 from bot.dialogs.menu import menu_button
 from bot.dialogs.turn import Document, Turn
+from bot.domain.csv_files import csv_file
 from bot.domain.hires import HireDraft, RowProblem, check_hire_row, repeats
 from bot.domain.hr import Hire
 from bot.domain.invites import invite_link
@@ -22,7 +21,7 @@ from bot.uploads.hire_files import (
     MAX_ROWS,
     MAX_UPLOAD_BYTES,
     UploadError,
-    parse_upload,
+    csv_delimiter,
     row_problem_text,
     template_csv,
     template_filename,
@@ -103,17 +102,16 @@ class HireUploadFlow:
         if account is None:
             return
         incoming = turn.incoming
-        if incoming.file_content is None:
+        rows = incoming.upload  # read by the runner in a worker thread, before this transaction
+        if rows is None:
             name = incoming.file_name.lower()
             key = (
                 "hr.upload.not_read" if name.endswith((".csv", ".xlsx")) else "hr.upload.not_a_file"
             )
             turn.say(turn.t(key, kb=MAX_UPLOAD_BYTES // 1000), ((menu_button(turn),),))
             return
-        try:
-            rows = parse_upload(incoming.file_content, incoming.file_name, catalog=turn.ctx.catalog)
-        except UploadError as error:
-            turn.say(upload_error_text(turn.ctx.catalog, turn.lang, error))
+        if isinstance(rows, UploadError):
+            turn.say(upload_error_text(turn.ctx.catalog, turn.lang, rows))
             await self.prompt(turn)
             return
         problems: list[RowProblem] = []
@@ -183,14 +181,12 @@ class HireUploadFlow:
             turn.say(message)
 
     def _links_csv(self, turn: Turn, created: list[tuple[int, Hire, str]], until: str) -> bytes:
-        out = io.StringIO(newline="")
-        writer = csv.writer(out, delimiter=";" if turn.lang == "nl" else ",", lineterminator="\r\n")
-        writer.writerow(
-            [turn.label(f"hr.upload.csv.{c}") for c in ("row", "name", "link", "until")]
-        )
-        for row, hire, token in created:
-            writer.writerow([row, hire.hr_name, invite_link(turn.ctx.bot_username, token), until])
-        return out.getvalue().encode("utf-8-sig")
+        header = [turn.label(f"hr.upload.csv.{c}") for c in ("row", "name", "link", "until")]
+        rows = [
+            [row, hire.hr_name, invite_link(turn.ctx.bot_username, token), until]
+            for row, hire, token in created
+        ]
+        return csv_file([header, *rows], delimiter=csv_delimiter(turn.lang))
 
 
 UPLOAD = HireUploadFlow()

@@ -6,6 +6,7 @@ from collections import Counter
 from datetime import datetime
 
 from bot.domain.dialog import Dialog
+from bot.domain.gaps import scrub_gap
 from bot.domain.language import Language, stored_language
 from bot.domain.users import UserProfile
 from tests.unit.fakes.tables import (
@@ -87,6 +88,9 @@ class MemoryUpdates:
             del self._t.processed_updates[update_id]
         return len(old)
 
+    async def highest(self) -> int:
+        return max(self._t.processed_updates, default=0)
+
 
 class MemoryFaqGaps:
     """FaqGapRepository: grouped by the trimmed, lower-cased text and the language."""
@@ -95,7 +99,14 @@ class MemoryFaqGaps:
         self._t = tables
 
     async def record(self, text_: str, language: Language, now: datetime) -> None:
-        self._t.faq_gaps[self._t.new_id("faq_gaps")] = FaqGapRecord(text_[:300], language, utc(now))
+        gap = FaqGapRecord(scrub_gap(text_), language, utc(now))
+        self._t.faq_gaps[self._t.new_id("faq_gaps")] = gap
+
+    async def purge(self, before: datetime) -> int:
+        old = [key for key, gap in self._t.faq_gaps.items() if gap.asked_at < utc(before)]
+        for key in old:
+            del self._t.faq_gaps[key]
+        return len(old)
 
     async def most_frequent(self, limit: int = 20) -> list[tuple[str, str, int]]:
         counts = Counter((r.text.strip(" ").lower(), r.language) for r in self._t.faq_gaps.values())

@@ -8,7 +8,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.domain.outbox import OutboxKind, OutboxMessage, outbox_kind
-from tests.unit.fakes.tables import OutboxRecord, Tables, json_copy, utc
+from tests.unit.fakes.tables import ConstraintBroken, OutboxRecord, Tables, json_copy, utc
+
+OPEN = ("pending", "sending")
 
 
 def _message(record: OutboxRecord) -> OutboxMessage:
@@ -44,6 +46,8 @@ class MemoryOutbox:
         payload: Mapping[str, Any] | None = None,
     ) -> None:
         self._t.require_booking(booking_id)
+        if kind == "staff_digest" and await self.has_open_kind(kind):
+            raise ConstraintBroken("uq_outbox_one_open_digest")  # the partial unique index
         message_id = self._t.new_id("outbox")
         self._t.outbox[message_id] = OutboxRecord(
             id=message_id,
@@ -68,8 +72,8 @@ class MemoryOutbox:
                 dropped += 1
         return dropped
 
-    async def has_pending_kind(self, kind: str) -> bool:
-        return any(r.kind == kind and r.status == "pending" for r in self._t.outbox.values())
+    async def has_open_kind(self, kind: str) -> bool:
+        return any(r.kind == kind and r.status in OPEN for r in self._t.outbox.values())
 
     async def pending_payloads(self, kind: str) -> list[dict[str, Any]]:
         return [
@@ -147,6 +151,14 @@ class MemoryOutbox:
         record.status, record.due_at = "pending", utc(due)
         record.attempts += 1
         record.last_error = error[:200]
+        record.claim, record.claimed_until = None, None
+        return True
+
+    async def postpone(self, message_id: int, due: datetime, *, claim: str | None = None) -> bool:
+        record = self._ours(message_id, claim)
+        if record is None:
+            return False
+        record.status, record.due_at = "pending", utc(due)
         record.claim, record.claimed_until = None, None
         return True
 
