@@ -55,7 +55,7 @@ class VisitFacts:
 
     day: date
     prereg_complete: bool = False
-    bsn_issued_on: date | None = None
+    bsn_issued_at: datetime | None = None  # a moment: its day depends on where it is read
 
 
 @dataclass(frozen=True)
@@ -79,8 +79,8 @@ def hire_status(
     if erased:
         return HireState("deleted")
     if visit is not None:
-        if visit.bsn_issued_on is not None:
-            return HireState("bsn_issued", visit.bsn_issued_on)
+        if visit.bsn_issued_at is not None:
+            return HireState("bsn_issued", visit.bsn_issued_at.astimezone(zone).date())
         return HireState("prereg_complete" if visit.prereg_complete else "booked", visit.day)
     if opened_at is not None:
         return HireState("opened", opened_at.astimezone(zone).date())

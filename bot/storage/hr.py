@@ -270,7 +270,7 @@ class HireRepository:
             b.user_id: VisitFacts(
                 day=b.day,
                 prereg_complete=b.id in complete,
-                bsn_issued_on=b.bsn_issued_at.date() if b.bsn_issued_at is not None else None,
+                bsn_issued_at=b.bsn_issued_at,
             )
             for b in bookings
         }

@@ -228,10 +228,10 @@ async def test_the_overview_shows_the_visit_day_and_the_bsn(database: Database) 
         )
         [overview] = await uow.hires.page_for_sponsor(KVK_A, 0, 10)
         assert overview.visit is not None and overview.visit.day == date(2027, 1, 20)
-        assert overview.visit.bsn_issued_on is None
+        assert overview.visit.bsn_issued_at is None
         await uow.bookings.change(booking.id, start, bsn_issued=True)
         [overview] = await uow.hires.page_for_sponsor(KVK_A, 0, 10)
-    assert overview.visit is not None and overview.visit.bsn_issued_on == date(2027, 1, 20)
+    assert overview.visit is not None and overview.visit.bsn_issued_at == start
 
 
 async def test_staff_decisions_move_only_from_the_expected_status(database: Database) -> None:

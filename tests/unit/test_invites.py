@@ -114,8 +114,11 @@ def test_status_follows_the_furthest_step_reached() -> None:
         "prereg_complete",
         day,
     )
-    issued = date(2027, 1, 22)
-    assert _state(opened=True, visit=VisitFacts(day, True, issued)) == ("bsn_issued", issued)
+    issued = datetime(2027, 1, 21, 23, 30, tzinfo=UTC)  # already 22 January in Amsterdam
+    assert _state(opened=True, visit=VisitFacts(day, True, issued)) == (
+        "bsn_issued",
+        date(2027, 1, 22),
+    )
     assert _state(erased=True, opened=True, visit=VisitFacts(day)) == ("deleted", None)
 
 

@@ -215,7 +215,7 @@ class MemoryHires:
             facts[b.user_id] = VisitFacts(
                 day=b.day,
                 prereg_complete=form is not None and form.complete,
-                bsn_issued_on=b.bsn_issued_at.date() if b.bsn_issued_at is not None else None,
+                bsn_issued_at=b.bsn_issued_at,
             )
         return facts
 
