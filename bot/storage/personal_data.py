@@ -89,6 +89,7 @@ class PersonalData:
             if eligibility is None
             else {
                 "outcome": eligibility.outcome,
+                "visit": eligibility.visit,
                 "answers": eligibility.answers,
                 "decided_at": _when(eligibility.decided_at),
             },

@@ -131,6 +131,7 @@ class MemoryPersonalData:
             if eligibility is None
             else {
                 "outcome": eligibility.outcome,
+                "visit": eligibility.visit,
                 "answers": eligibility.answers,
                 "decided_at": _when(eligibility.decided_at),
             },
