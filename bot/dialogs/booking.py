@@ -438,6 +438,10 @@ class BookingFlow:
             ),
         )
 
+    def wants_buttons(self, turn: Turn) -> bool:
+        """Party, day, time and confirmation are all buttons."""
+        return True
+
     async def on_text(self, turn: Turn, text: str) -> bool:
         """Booking takes only buttons; typed text is treated as a question."""
         return False

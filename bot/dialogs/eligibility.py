@@ -136,6 +136,11 @@ class EligibilityFlow:
         turn.clear_tapped_keyboard = True
         await self._found(turn, question.id, kvk, category)
 
+    def wants_buttons(self, turn: Turn) -> bool:
+        """Every step but the KvK step is answered with its buttons."""
+        step = turn.dialog.step
+        return step is not None and turn.ctx.rules.question(step).input != "kvk"
+
     async def on_text(self, turn: Turn, text: str) -> bool:
         """A KvK number or part of a name at the KvK step; other steps want buttons."""
         step = turn.dialog.step

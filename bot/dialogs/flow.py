@@ -20,3 +20,6 @@ class Flow(Protocol):
 
     async def on_text(self, turn: Turn, text: str) -> bool:
         """Applies typed text as an answer; False when the step does not take text."""
+
+    def wants_buttons(self, turn: Turn) -> bool:
+        """Whether the current step is answered only by its buttons (typed text gets a hint)."""

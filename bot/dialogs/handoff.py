@@ -183,6 +183,10 @@ class HandoffFlow:
         """No flow buttons: the hand-off has its own callbacks."""
         turn.toast = turn.label("errors.stale_button")
 
+    def wants_buttons(self, turn: Turn) -> bool:
+        """Typed text has a meaning at every step here (an answer, a message or a question)."""
+        return False
+
     async def on_text(self, turn: Turn, text: str) -> bool:
         """Relays the text to the ticket in the staff chat."""
         return await relay_from_user(turn)

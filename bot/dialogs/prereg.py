@@ -185,6 +185,10 @@ class PreregFlow:
         else:
             await self._stale(turn)
 
+    def wants_buttons(self, turn: Turn) -> bool:
+        """Consent, the review and choosing what to edit are buttons; every field takes text."""
+        return _position(turn.dialog.step or "") is None
+
     async def on_text(self, turn: Turn, text: str) -> bool:
         """A typed answer for the current field; a question (ending in '?') is left to the FAQ."""
         position = _position(turn.dialog.step or "")

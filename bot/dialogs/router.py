@@ -65,6 +65,7 @@ from bot.dialogs.smalltalk import answer_small_talk
 from bot.dialogs.staff import STAFF_COMMANDS, staff_button, staff_command
 from bot.dialogs.staff_prereg import PREREG_COMMANDS, prereg_command
 from bot.dialogs.turn import Button, Turn
+from bot.domain.faq import Band
 from bot.domain.language import LANGUAGES, Language
 
 ELIGIBILITY = EligibilityFlow()
@@ -298,6 +299,17 @@ async def _text(turn: Turn) -> None:
         turn.handler = f"smalltalk:{intent.value}"
         if await answer_small_talk(turn, intent):
             await resume(turn)
+        return
+    if (
+        flow is not None
+        and turn.dialog.active
+        and flow.wants_buttons(turn)
+        and not turn.incoming.text.rstrip().endswith("?")
+        and turn.ctx.faq.match(turn.incoming.text).band is Band.NONE
+    ):
+        turn.handler = f"flow:{flow.name}:typed"  # neither an answer nor a question we know
+        turn.say(turn.t("smalltalk.use_buttons"))
+        await flow.prompt(turn)
         return
     turn.handler = "question"
     await answer_question(turn, turn.incoming.text)

@@ -61,6 +61,10 @@ class SalaryFlow:
             turn.toast = turn.label("errors.stale_button")
         await self.prompt(turn)
 
+    def wants_buttons(self, turn: Turn) -> bool:
+        """The criterion is a button; the amount is typed."""
+        return turn.dialog.step != "amount"
+
     async def on_text(self, turn: Turn, text: str) -> bool:
         """Takes the amount and gives the verdict."""
         if turn.dialog.step != "amount":

@@ -452,3 +452,31 @@ async def test_my_data_reads_in_the_users_language_and_local_time(bot: Bot, lang
     assert "scheduled_reminders" not in outline and "telegram_user_id" not in outline
     files = [reply.document for reply in outcome.replies if reply.document is not None]
     assert files and b'"scheduled_reminders"' in files[0].content, "the JSON keeps its keys"
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+async def test_text_typed_where_a_button_is_expected_gets_the_question_again_with_a_hint(
+    bot: Bot, lang: Language
+) -> None:
+    chat = Chat(bot, 9201, lang)
+    await chat.command("start")
+    await chat.tap(chat.label("menu.eligibility"))
+    asked = chat.texts()[-1]
+    outcome = await chat.send("zzz qqq")
+    assert chat.t("smalltalk.use_buttons") in chat.texts(outcome)
+    assert chat.texts(outcome)[-1] == asked, "the same question comes again"
+    assert outcome.handler == "flow:elig:typed"
+    answered = await chat.send("what is a bsn")  # a question still gets its answer
+    assert chat.t("smalltalk.use_buttons") not in chat.texts(answered)
+    assert chat.texts(answered)[-1] == asked
+
+
+async def test_a_question_we_cannot_answer_mid_check_is_not_told_to_use_the_buttons(
+    bot: Bot,
+) -> None:
+    chat = Chat(bot, 9202, "en")
+    await chat.command("start")
+    await chat.tap(chat.label("menu.eligibility"))
+    outcome = await chat.send("can my canary come along?")
+    assert chat.t("smalltalk.use_buttons") not in chat.texts(outcome)
+    assert outcome.handler == "question"

@@ -160,6 +160,10 @@ class InviteFlow:
             turn.toast = turn.label("errors.stale_button")
             await self.prompt(turn)
 
+    def wants_buttons(self, turn: Turn) -> bool:
+        """Typed text has a meaning at every step here (an answer, a message or a question)."""
+        return False
+
     async def on_text(self, turn: Turn, text: str) -> bool:
         """A typed correction; elsewhere typed text is a question for the FAQ."""
         if turn.dialog.step != "fix":

@@ -102,6 +102,10 @@ class HrOnboardingFlow:
             turn.toast = turn.label("errors.stale_button")
             await self.prompt(turn)
 
+    def wants_buttons(self, turn: Turn) -> bool:
+        """Typed text has a meaning at every step here (an answer, a message or a question)."""
+        return False
+
     async def on_text(self, turn: Turn, text: str) -> bool:
         """Takes the KvK number and the e-mail address as typed."""
         step = turn.dialog.step

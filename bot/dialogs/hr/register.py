@@ -108,6 +108,10 @@ class HireRegisterFlow:
             turn.toast = turn.label("errors.stale_button")
             await self.prompt(turn)
 
+    def wants_buttons(self, turn: Turn) -> bool:
+        """Typed text has a meaning at every step here (an answer, a message or a question)."""
+        return False
+
     async def on_text(self, turn: Turn, text: str) -> bool:
         """A typed answer to a typed question; other steps want their buttons."""
         step = turn.dialog.step or ""

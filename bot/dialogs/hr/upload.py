@@ -91,6 +91,10 @@ class HireUploadFlow:
         turn.toast = turn.label("errors.stale_button")
         await self.prompt(turn)
 
+    def wants_buttons(self, turn: Turn) -> bool:
+        """Typed text has a meaning at every step here (an answer, a message or a question)."""
+        return False
+
     async def on_text(self, turn: Turn, text: str) -> bool:
         """Text is a question, not the file; the FAQ answers and the prompt follows."""
         return False
