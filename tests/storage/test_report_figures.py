@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.content.context import AppContext
 from bot.domain.booking import BookedVisit, party_of
@@ -241,7 +241,7 @@ async def seed(database: Database) -> None:
                 assert await uow.tickets.rate(ticket.id, user, rating)
         for text, language, asked in GAPS:
             await uow.faq_gaps.record(text, language, asked)
-        for kind, due, _, user in OUTBOX:
+        for kind, due, outcome, user in OUTBOX:
             await uow.outbox.add(
                 chat_id=user or -100,
                 kind=kind,
@@ -251,9 +251,16 @@ async def seed(database: Database) -> None:
                 user_id=user,
                 booking_id=ids[user] if user else None,
             )
+            if kind == "staff_digest":  # only one digest may wait at a time: seed each as it went
+                await uow.session.flush()
+                digest = await uow.session.scalar(select(func.max(OutboxRow.id)))
+                assert digest is not None
+                await uow.outbox.finish(digest, outcome, due + timedelta(seconds=5))
         await uow.session.flush()
         rows = list(await uow.session.scalars(select(OutboxRow.id).order_by(OutboxRow.id)))
-        for row_id, (_, due, outcome, user) in zip(rows, OUTBOX, strict=True):
+        for row_id, (kind, due, outcome, user) in zip(rows, OUTBOX, strict=True):
+            if kind == "staff_digest":
+                continue
             if outcome == "dropped":
                 assert user is not None
                 await uow.outbox.drop(ids[user])
