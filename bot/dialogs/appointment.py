@@ -5,7 +5,6 @@ from __future__ import annotations
 from bot.content.catalog import Markup, escape, format_day
 from bot.dialogs.booking import (
     BookingFlow,
-    calendar_document,
     checklist,
     describe,
     notify_waitlist,
@@ -13,6 +12,7 @@ from bot.dialogs.booking import (
     send_documents,
 )
 from bot.dialogs.callbacks import BookingAction, Menu, PickMember, RemoveMember
+from bot.dialogs.ics import calendar_document
 from bot.dialogs.menu import menu_button
 from bot.dialogs.prereg import form_checklist, prereg_button, status_line
 from bot.dialogs.turn import Button, Turn

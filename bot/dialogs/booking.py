@@ -13,11 +13,11 @@ from babel.dates import format_date, get_day_names
 from bot.content.catalog import LOCALES, Catalog, Markup, escape, format_clock, format_day
 from bot.dialogs.callbacks import FlowAnswer, Menu, Noop, PreregStart
 from bot.dialogs.hr.notify import hire_booked
-from bot.dialogs.ics import booking_calendar
+from bot.dialogs.ics import calendar_document
 from bot.dialogs.keyboards import BACK, grid
 from bot.dialogs.menu import menu_button
 from bot.dialogs.prereg import form_checklist, say_reopened
-from bot.dialogs.turn import Button, Document, Keyboard, Turn
+from bot.dialogs.turn import Button, Keyboard, Turn
 from bot.domain.booking import Booking, PartyMember, party_of
 from bot.domain.checklist import SOURCE as CHECKLIST_SOURCE
 from bot.domain.checklist import party_checklist
@@ -83,19 +83,6 @@ def checklist(turn: Turn, party: tuple[PartyMember, ...], steps: Sequence[str]) 
     lines += [f"• {turn.t(f'booking.checklist.{key}')}" for key in party_checklist(party, visit)]
     lines.append(f"<i>{turn.t('booking.checklist.source', url=CHECKLIST_SOURCE)}</i>")
     return Markup("\n".join(lines))
-
-
-def calendar_document(turn: Turn, booking: Booking, location: Location) -> Document:
-    """The .ics file for a booking."""
-    content = booking_calendar(
-        booking,
-        location,
-        lambda step: turn.label(f"booking.steps.{step}"),
-        turn.now,
-        turn.ctx.zone,
-        reminder=turn.label("booking.calendar_alarm", reference=booking.reference),
-    )
-    return Document(f"{booking.reference}.ics", content, turn.label("booking.calendar_file"))
 
 
 async def send_documents(turn: Turn, booking: Booking, location: Location) -> None:

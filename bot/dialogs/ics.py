@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Alarm, Calendar, Event, Timezone
 
+from bot.dialogs.turn import Document, Turn
 from bot.domain.booking import Booking
 from bot.domain.locations import Location
 
@@ -54,3 +55,16 @@ def booking_calendar(
             event.add_component(alarm)
         calendar.add_component(event)
     return bytes(calendar.to_ical())
+
+
+def calendar_document(turn: Turn, booking: Booking, location: Location) -> Document:
+    """The .ics file for a booking."""
+    content = booking_calendar(
+        booking,
+        location,
+        lambda step: turn.label(f"booking.steps.{step}"),
+        turn.now,
+        turn.ctx.zone,
+        reminder=turn.label("booking.calendar_alarm", reference=booking.reference),
+    )
+    return Document(f"{booking.reference}.ics", content, turn.label("booking.calendar_file"))

@@ -13,10 +13,10 @@ from babel.dates import format_date
 
 from bot.content.catalog import LOCALES, Catalog, Markup, escape
 from bot.dialogs.callbacks import FlowAnswer, Menu, PreregStart
-from bot.dialogs.ics import booking_calendar
+from bot.dialogs.ics import calendar_document
 from bot.dialogs.keyboards import BACK, grid
 from bot.dialogs.menu import menu_button
-from bot.dialogs.turn import Button, Document, Keyboard, Turn
+from bot.dialogs.turn import Button, Keyboard, Turn
 from bot.domain.booking import Booking
 from bot.domain.checklist import SOURCE as CHECKLIST_SOURCE
 from bot.domain.checklist import prereg_checklist
@@ -506,16 +506,8 @@ class PreregFlow:
     def _documents(self, turn: Turn, booking: Booking, form: Preregistration) -> None:
         """The personalised checklist and the calendar file, as after a booking change."""
         turn.say(form_checklist(turn, form))
-        content = booking_calendar(
-            booking,
-            turn.ctx.locations[booking.location_id],
-            lambda step: turn.label(f"booking.steps.{step}"),
-            turn.now,
-            turn.ctx.zone,
-            reminder=turn.label("booking.calendar_alarm", reference=booking.reference),
-        )
-        label = turn.label("booking.calendar_file")
-        turn.send_document(Document(f"{booking.reference}.ics", content, label))
+        location = turn.ctx.locations[booking.location_id]
+        turn.send_document(calendar_document(turn, booking, location))
 
     async def _store(self, turn: Turn, form: Preregistration) -> Preregistration:
         await turn.uow.prereg.save(form, turn.now)

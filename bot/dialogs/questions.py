@@ -9,17 +9,17 @@ from bot.dialogs.callbacks import FaqEntry, FaqVote
 from bot.dialogs.eligibility import sources_block
 from bot.dialogs.menu import menu_button, person_button
 from bot.dialogs.turn import Button, Turn
-from bot.domain.faq import Band
+from bot.domain.faq import Band, FaqMatch
 
 MAX_QUESTION_LENGTH = 500
 
 
-async def answer_question(turn: Turn, text: str) -> None:
-    """Matches the text against the FAQ of both languages and answers in the user's language."""
+async def answer_question(turn: Turn, text: str, match: FaqMatch | None = None) -> None:
+    """Matches the text (unless the caller already did) and answers in the user's language."""
     if len(text) > MAX_QUESTION_LENGTH:
         turn.say(turn.t("errors.too_long", length=len(text), limit=MAX_QUESTION_LENGTH))
         return
-    match = turn.ctx.faq.match(text)
+    match = match or turn.ctx.faq.match(text)
     misses = turn.profile.misses + 1 if match.band is Band.NONE else 0
     turn.profile = replace(turn.profile, misses=misses)
     if match.band is Band.CLEAR:

@@ -59,7 +59,7 @@ from bot.dialogs.hr import (
 from bot.dialogs.menu import show_menu
 from bot.dialogs.prereg import PreregFlow
 from bot.dialogs.privacy import ask_delete, on_delete_button, show_my_data
-from bot.dialogs.questions import answer_question, record_vote, show_entry
+from bot.dialogs.questions import MAX_QUESTION_LENGTH, answer_question, record_vote, show_entry
 from bot.dialogs.salary import SalaryFlow
 from bot.dialogs.smalltalk import answer_small_talk
 from bot.dialogs.staff import STAFF_COMMANDS, staff_button, staff_command
@@ -300,17 +300,21 @@ async def _text(turn: Turn) -> None:
         if await answer_small_talk(turn, intent):
             await resume(turn)
         return
+    text = turn.incoming.text
+    match = None  # matched once, here or in answer_question
     if (
         flow is not None
         and turn.dialog.active
         and flow.wants_buttons(turn)
-        and not turn.incoming.text.rstrip().endswith("?")
-        and turn.ctx.faq.match(turn.incoming.text).band is Band.NONE
+        and not text.rstrip().endswith("?")
+        and len(text) <= MAX_QUESTION_LENGTH
     ):
-        turn.handler = f"flow:{flow.name}:typed"  # neither an answer nor a question we know
-        turn.say(turn.t("smalltalk.use_buttons"))
-        await flow.prompt(turn)
-        return
+        match = turn.ctx.faq.match(text)
+        if match.band is Band.NONE:  # neither an answer nor a question we know
+            turn.handler = f"flow:{flow.name}:typed"
+            turn.say(turn.t("smalltalk.use_buttons"))
+            await flow.prompt(turn)
+            return
     turn.handler = "question"
-    await answer_question(turn, turn.incoming.text)
+    await answer_question(turn, text, match)
     await resume(turn)
