@@ -14,35 +14,15 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from bot.domain.sponsors import normalise_kvk
+from bot.domain.validators import parse_loose_date
 
 MAX_PAGE_BYTES = 20 * 1024 * 1024  # the work list (~13,000 rows) is a few MB; more is not it
 MIN_PAGE_ROWS = 50  # a page with fewer rows is a broken or partial download
-MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("january", "januari", "jan"),
-            ("february", "februari", "feb"),
-            ("march", "maart", "mar", "mrt"),
-            ("april", "apr"),
-            ("may", "mei"),
-            ("june", "juni", "jun"),
-            ("july", "juli", "jul"),
-            ("august", "augustus", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oktober", "oct", "okt"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ),
-        start=1,
-    )
-    for name in names
-}
 # Applied to the page's text (never to its HTML): "Last updated on 1 December 2026",
 # "Laatst bijgewerkt op 1 december 2026", also with a numeric date.
 UPDATED = re.compile(
     r"(?:last\s+updated(?:\s+on)?|laatst\s+bijgewerkt(?:\s+op)?|bijgewerkt\s+op)\s*:?\s*"
-    r"(?:(\d{1,2})\s+([a-z]+)\.?\s+(\d{4})|(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})|(\d{4})-(\d{2})-(\d{2}))",
+    r"(\d{1,2}\s+[a-z]+\.?\s+\d{4}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4}|\d{4}-\d{2}-\d{2})",
     re.IGNORECASE,
 )
 SKIPPED = frozenset({"script", "style", "template", "noscript"})
@@ -133,18 +113,10 @@ def _updated_on(text: str, source: Path) -> date:
     match = UPDATED.search(" ".join(text.split()))
     if match is None:
         raise RegisterError(f"{source}: no 'Last updated on' date on the page")
-    day, month_name, year, d2, m2, y2, y3, m3, d3 = match.groups()
-    try:
-        if day is not None:
-            month = MONTHS.get(month_name.casefold())
-            if month is None:
-                raise ValueError(month_name)
-            return date(int(year), month, int(day))
-        if d2 is not None:
-            return date(int(y2), int(m2), int(d2))
-        return date(int(y3), int(m3), int(d3))
-    except ValueError:
-        raise RegisterError(f"{source}: {match.group(0)[:60]!r} is not a date I can read") from None
+    updated = parse_loose_date(match[1])  # the same reading of dates as everywhere else
+    if updated is None:
+        raise RegisterError(f"{source}: {match.group(0)[:60]!r} is not a date I can read")
+    return updated
 
 
 def read_register_page(source: Path) -> RegisterPage:
