@@ -5,9 +5,8 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
+from bot.content.bilingual import words_per_language
 from bot.domain.synonyms import Synonyms
-
-SYNONYM_LANGUAGES = ("nl", "en")
 
 
 def load_synonym_groups(path: Path) -> list[tuple[str, ...]]:
@@ -19,17 +18,8 @@ def load_synonym_groups(path: Path) -> list[tuple[str, ...]]:
         raise ValueError(f"{path}: needs at least one [[group]]")
     result: list[tuple[str, ...]] = []
     for number, group in enumerate(groups, start=1):
-        if not isinstance(group, dict) or set(group) != set(SYNONYM_LANGUAGES):
-            raise ValueError(f"{path}: group {number} must have exactly the keys nl and en")
-        terms: list[str] = []
-        for lang in SYNONYM_LANGUAGES:
-            value = group[lang]
-            if not isinstance(value, list) or not value:
-                raise ValueError(f"{path}: group {number}: {lang} must be a non-empty list")
-            if not all(isinstance(term, str) and term.strip() for term in value):
-                raise ValueError(f"{path}: group {number}: {lang} holds an empty or non-text term")
-            terms.extend(term.strip() for term in value)
-        result.append(tuple(terms))
+        by_lang = words_per_language(group, f"{path}: group {number}")
+        result.append(sum(by_lang.values(), ()))  # Dutch first, as LANGUAGES lists them
     return result
 
 
